@@ -1,0 +1,178 @@
+#include "stages/group_parts.h"
+
+#include <algorithm>
+
+#include "io/error.h"
+#include "io/zstd_codec.h"
+
+namespace agcflow {
+
+namespace {
+
+template <unsigned PerByte, unsigned Base>
+void pack_tuples_as(std::span<const uint8_t> codes, std::vector<uint8_t>& out) {
+    out.reserve(codes.size() / PerByte + 2);
+    size_t i = 0;
+    for (; i + PerByte <= codes.size(); i += PerByte) {
+        unsigned v = 0;
+        for (unsigned j = 0; j < PerByte; ++j) v = v * Base + codes[i + j];
+        out.push_back(static_cast<uint8_t>(v));
+    }
+    unsigned rest = 0;
+    for (; i < codes.size(); ++i) rest = rest * Base + codes[i];
+    out.push_back(static_cast<uint8_t>(rest));
+    out.push_back(static_cast<uint8_t>((PerByte << 4) | (codes.size() % PerByte)));
+}
+
+template <unsigned PerByte, unsigned Base>
+void unpack_tuples_as(std::span<const uint8_t> tuples, size_t n, Codes& out) {
+    out.resize(n);
+    size_t t = 0, j = 0;
+    for (; j + PerByte <= n; j += PerByte, ++t) {
+        unsigned v = tuples[t];
+        for (int k = PerByte - 1; k >= 0; --k) {
+            out[j + k] = static_cast<uint8_t>(v % Base);
+            v /= Base;
+        }
+    }
+    unsigned v = tuples[t];
+    for (int k = static_cast<int>(n - j) - 1; k >= 0; --k) {
+        out[j + k] = static_cast<uint8_t>(v % Base);
+        v /= Base;
+    }
+}
+
+// Stores `raw` as zstd(level) + marker when that is smaller than `plain_size`, else plain.
+EncodedPart compress_or_store(std::span<const uint8_t> to_compress, std::span<const uint8_t> plain, int level,
+                              uint8_t marker) {
+    EncodedPart p;
+    auto z = zstd_compress(to_compress, level);
+    if (z.size() + 1 < plain.size()) {
+        z.push_back(marker);
+        p.payload = std::move(z);
+        p.metadata = plain.size();
+    } else {
+        p.payload.assign(plain.begin(), plain.end());
+        p.metadata = 0;
+    }
+    return p;
+}
+
+}  // namespace
+
+std::vector<uint8_t> pack_tuples(std::span<const uint8_t> codes) {
+    uint8_t top = codes.empty() ? 0 : *std::max_element(codes.begin(), codes.end());
+    std::vector<uint8_t> out;
+    if (top < 4)
+        pack_tuples_as<4, 4>(codes, out);
+    else if (top < 6)
+        pack_tuples_as<3, 6>(codes, out);
+    else if (top < 16)
+        pack_tuples_as<2, 16>(codes, out);
+    else {
+        out.assign(codes.begin(), codes.end());
+        out.push_back(0x10);
+    }
+    return out;
+}
+
+Codes unpack_tuples(std::span<const uint8_t> tuples, const std::string& what) {
+    if (tuples.empty()) throw Error("corrupt archive: " + what + ": empty tuple stream");
+    uint8_t marker = tuples.back();
+    unsigned per_byte = marker >> 4, rest = marker & 0xF;
+    Codes out;
+    if (per_byte == 1) {
+        out.assign(tuples.begin(), tuples.end() - 1);
+        return out;
+    }
+    if ((per_byte != 2 && per_byte != 3 && per_byte != 4) || rest >= per_byte || tuples.size() < 2)
+        throw Error("corrupt archive: " + what + ": bad tuple marker");
+    size_t n = (tuples.size() - 2) * per_byte + rest;
+    if (per_byte == 4)
+        unpack_tuples_as<4, 4>(tuples, n, out);
+    else if (per_byte == 3)
+        unpack_tuples_as<3, 6>(tuples, n, out);
+    else
+        unpack_tuples_as<2, 16>(tuples, n, out);
+    return out;
+}
+
+EncodedPart encode_reference_part(std::span<const uint8_t> codes) {
+    // Periodicity test: the best fraction, over lags 4..31, of positions equal to the base
+    // `lag` further on, relative to the count of ACGT positions. Repetitive sequences compress
+    // better as plain bytes; others as tuples.
+    double best = 0.0;
+    for (uint32_t lag = 4; lag < 32; ++lag) {
+        uint32_t same = 0, acgt = 0;
+        for (size_t j = 0; j + lag < codes.size(); ++j) {
+            same += codes[j] == codes[j + lag];
+            acgt += codes[j] < 4;
+        }
+        double frac = acgt ? static_cast<double>(same) / acgt : 0.0;
+        if (frac > best) {
+            best = frac;
+            if (best >= 0.5) break;
+        }
+    }
+    if (best < 0.5) {
+        auto tuples = pack_tuples(codes);
+        return compress_or_store(tuples, codes, kReferenceTupleZstdLevel, 1);
+    }
+    return compress_or_store(codes, codes, kReferencePlainZstdLevel, 0);
+}
+
+Codes decode_reference_part(uint64_t metadata, std::span<const uint8_t> payload, const std::string& what) {
+    if (metadata == 0) return Codes(payload.begin(), payload.end());
+    if (payload.empty()) throw Error("corrupt archive: " + what + ": empty reference part");
+    uint8_t marker = payload.back();
+    auto frame = payload.first(payload.size() - 1);
+    if (marker == 0) {
+        Codes out;
+        zstd_decompress_frame(frame, metadata, out, what);
+        return out;
+    }
+    // Tuples: the stream is at most metadata + 1 bytes; zstd tells its exact size.
+    std::vector<uint8_t> tuples;
+    zstd_decompress_frame_upto(frame, metadata + 1, tuples, what);
+    Codes out = unpack_tuples(tuples, what);
+    if (out.size() != metadata)
+        throw Error("corrupt archive: " + what + ": reference length " + std::to_string(out.size()) +
+                    " differs from the stored " + std::to_string(metadata));
+    return out;
+}
+
+EncodedPart encode_pack(const std::vector<std::vector<uint8_t>>& entries) {
+    std::vector<uint8_t> pack;
+    size_t total = entries.size();
+    for (auto& e : entries) total += e.size();
+    pack.reserve(total);
+    for (auto& e : entries) {
+        pack.insert(pack.end(), e.begin(), e.end());
+        pack.push_back(kPackSeparator);
+    }
+    return compress_or_store(pack, pack, kPackZstdLevel, 0);
+}
+
+std::vector<uint8_t> decode_pack(uint64_t metadata, std::span<const uint8_t> payload, const std::string& what) {
+    std::vector<uint8_t> out;
+    if (metadata == 0) {
+        out.assign(payload.begin(), payload.end());
+        return out;
+    }
+    zstd_decompress_frame(payload, metadata, out, what);
+    return out;
+}
+
+std::span<const uint8_t> pack_entry(std::span<const uint8_t> pack, uint32_t slot, const std::string& what) {
+    size_t start = 0;
+    for (uint32_t i = 0; i < slot; ++i) {
+        auto it = std::find(pack.begin() + start, pack.end(), kPackSeparator);
+        if (it == pack.end()) throw Error("corrupt archive: " + what + ": pack has no entry " + std::to_string(slot));
+        start = static_cast<size_t>(it - pack.begin()) + 1;
+    }
+    auto it = std::find(pack.begin() + start, pack.end(), kPackSeparator);
+    if (it == pack.end()) throw Error("corrupt archive: " + what + ": pack has no entry " + std::to_string(slot));
+    return pack.subspan(start, static_cast<size_t>(it - pack.begin()) - start);
+}
+
+}  // namespace agcflow

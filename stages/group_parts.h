@@ -1,0 +1,46 @@
+// The parts a segment group is stored in (agc-archive-format.md §9): the reference part of an
+// LZ group (stored, plain zstd, or tuple-packed zstd) and packs of entries separated by 0xFF.
+// Both directions: create builds parts with these functions, extraction reads them.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "stages/nucleotide.h"
+
+namespace agcflow {
+
+inline constexpr uint8_t kPackSeparator = 0xFF;
+inline constexpr uint8_t kRawGroupPlaceholder = 0x7F;
+inline constexpr uint32_t kNumRawGroups = 16;
+inline constexpr int kReferencePlainZstdLevel = 19;
+inline constexpr int kReferenceTupleZstdLevel = 13;
+inline constexpr int kPackZstdLevel = 17;
+
+// A part ready for the archive: its payload and its metadata varint value.
+struct EncodedPart {
+    std::vector<uint8_t> payload;
+    uint64_t metadata = 0;
+};
+
+// ---- tuple packing of a reference: several small codes per byte ----
+std::vector<uint8_t> pack_tuples(std::span<const uint8_t> codes);
+// Throws Error naming `what` when the stream is malformed.
+Codes unpack_tuples(std::span<const uint8_t> tuples, const std::string& what);
+
+// ---- the reference part of an LZ group ----
+// AGC's choice: a periodicity test picks tuples+zstd(13) or zstd(19); stored raw when not smaller.
+EncodedPart encode_reference_part(std::span<const uint8_t> codes);
+Codes decode_reference_part(uint64_t metadata, std::span<const uint8_t> payload, const std::string& what);
+
+// ---- packs (delta or raw) ----
+// Entries each followed by 0xFF, zstd(17) + a 0x00 marker, or stored when that is not smaller.
+EncodedPart encode_pack(const std::vector<std::vector<uint8_t>>& entries);
+// The pack's raw bytes (entries with separators).
+std::vector<uint8_t> decode_pack(uint64_t metadata, std::span<const uint8_t> payload, const std::string& what);
+// Entry `slot` of a decoded pack; Error naming `what` if the pack has no such entry.
+std::span<const uint8_t> pack_entry(std::span<const uint8_t> pack, uint32_t slot, const std::string& what);
+
+}  // namespace agcflow

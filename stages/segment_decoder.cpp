@@ -1,0 +1,95 @@
+#include "stages/segment_decoder.h"
+
+#include "io/error.h"
+#include "io/stream_names.h"
+#include "stages/group_parts.h"
+#include "stages/lz_decoder.h"
+
+namespace agcflow {
+
+SegmentDecoder::SegmentDecoder(const ArchiveReader& reader, const CompressionParams& params)
+    : reader_(reader), params_(params) {}
+
+SegmentDecoder::~SegmentDecoder() = default;
+
+std::shared_ptr<const Codes> SegmentDecoder::reference(uint32_t group) const {
+    {
+        std::lock_guard lock(mutex_);
+        if (group < references_.size() && references_[group]) return references_[group];
+    }
+    const std::string name = reference_stream_name(group);
+    Part p = reader_.part(name, 0);
+    auto ref = std::make_shared<const Codes>(decode_reference_part(p.metadata, p.payload, "stream " + name));
+    std::lock_guard lock(mutex_);
+    if (references_.size() <= group) references_.resize(group + 1);
+    if (!references_[group]) references_[group] = ref;
+    return references_[group];
+}
+
+std::span<const uint8_t> SegmentDecoder::entry(uint32_t group, uint32_t pack, uint32_t slot,
+                                               SegmentScratch& scratch) const {
+    const std::string name = delta_stream_name(group);
+    const std::string what = "stream " + name + " part " + std::to_string(pack);
+    if (scratch.pack_group != group || scratch.pack_index != pack) {
+        scratch.pack_group = UINT32_MAX;
+        Part p = reader_.part(name, pack);
+        scratch.pack = decode_pack(p.metadata, p.payload, what);
+        scratch.pack_group = group;
+        scratch.pack_index = pack;
+    }
+    return pack_entry(scratch.pack, slot, what);
+}
+
+void SegmentDecoder::decode(uint32_t group, uint32_t id, Codes& out, SegmentScratch& scratch) const {
+    const uint32_t P = params_.pack_cardinality;
+    if (group < kNumRawGroups) {
+        auto e = entry(group, id / P, id % P, scratch);
+        out.assign(e.begin(), e.end());
+        return;
+    }
+    auto ref = reference(group);
+    if (id == 0) {
+        out = *ref;
+        return;
+    }
+    auto e = entry(group, (id - 1) / P, (id - 1) % P, scratch);
+    lz_decode(*ref, e, params_.min_match_len, out,
+              "stream " + delta_stream_name(group) + " entry " + std::to_string(id));
+}
+
+void assemble_contig(const ContigDesc& contig, const SegmentDecoder& decoder, uint32_t k, BaseRange range,
+                     Codes& out, SegmentScratch& scratch) {
+    out.clear();
+    int64_t from = range.from;
+    int64_t to = range.to < 0 ? INT64_MAX : range.to;
+    int64_t pos = 0;  // bases of the contig emitted so far (from the first decoded segment)
+    bool first = true;
+    Codes seg;
+    for (const SegmentDesc& d : contig.segments) {
+        // Skip segments lying wholly before the range; the range shifts by what they add.
+        if (pos + static_cast<int64_t>(d.raw_length) < from) {
+            from -= static_cast<int64_t>(d.raw_length) - k;
+            to = to == INT64_MAX ? to : to - (static_cast<int64_t>(d.raw_length) - k);
+            continue;
+        }
+        if (pos > to) break;
+        decoder.decode(d.group_id, d.in_group_id, seg, scratch);
+        if (seg.size() != d.raw_length)
+            throw Error("corrupt archive: segment of group " + std::to_string(d.group_id) + " id " +
+                        std::to_string(d.in_group_id) + " decodes to " + std::to_string(seg.size()) +
+                        " bases, expected " + std::to_string(d.raw_length));
+        if (d.is_rev_comp) reverse_complement_in_place(seg);
+        if (first) {
+            out.insert(out.end(), seg.begin(), seg.end());
+            first = false;
+        } else {
+            if (seg.size() < k) throw Error("corrupt archive: segment shorter than k in contig " + contig.name);
+            out.insert(out.end(), seg.begin() + k, seg.end());
+        }
+        pos += static_cast<int64_t>(d.raw_length) - k;
+    }
+    if (to != INT64_MAX && static_cast<int64_t>(out.size()) > to + 1) out.resize(static_cast<size_t>(to + 1));
+    if (from > 0) out.erase(out.begin(), out.begin() + std::min<int64_t>(from, static_cast<int64_t>(out.size())));
+}
+
+}  // namespace agcflow

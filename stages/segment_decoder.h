@@ -1,0 +1,56 @@
+// Rebuilding segments from their group streams, and contigs from their segments
+// (agc-archive-format.md §9, §11).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "io/archive_catalog.h"
+#include "io/archive_reader.h"
+#include "stages/nucleotide.h"
+
+namespace agcflow {
+
+// Per-thread working memory of a SegmentDecoder: the last decoded pack is kept, since
+// consecutive segments of a contig often sit in the same pack.
+struct SegmentScratch {
+    uint32_t pack_group = UINT32_MAX;
+    uint32_t pack_index = UINT32_MAX;
+    std::vector<uint8_t> pack;
+};
+
+// Decodes segment (group, in-group id) of an archive. Thread-safe: group references are
+// decoded once and shared; each thread passes its own SegmentScratch.
+class SegmentDecoder {
+public:
+    SegmentDecoder(const ArchiveReader& reader, const CompressionParams& params);
+    ~SegmentDecoder();
+
+    void decode(uint32_t group, uint32_t in_group_id, Codes& out, SegmentScratch& scratch) const;
+
+private:
+    std::shared_ptr<const Codes> reference(uint32_t group) const;
+    std::span<const uint8_t> entry(uint32_t group, uint32_t pack, uint32_t slot, SegmentScratch& scratch) const;
+
+    const ArchiveReader& reader_;
+    CompressionParams params_;
+    mutable std::mutex mutex_;
+    mutable std::vector<std::shared_ptr<const Codes>> references_;
+};
+
+// A 0-based inclusive range [from, to] of a contig; to < 0 means "to the end".
+struct BaseRange {
+    int64_t from = 0;
+    int64_t to = -1;
+    bool whole() const { return from == 0 && to < 0; }
+};
+
+// Rebuilds a contig (or the range of it) from its segment descriptors. Segments that lie
+// wholly before the range are not decoded, and decoding stops past its end.
+void assemble_contig(const ContigDesc& contig, const SegmentDecoder& decoder, uint32_t k, BaseRange range,
+                     Codes& out, SegmentScratch& scratch);
+
+}  // namespace agcflow
