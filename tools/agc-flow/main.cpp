@@ -1,1 +1,224 @@
-int main() { return 0; }
+// agc-flow: the command-line program. A thin layer over the library: it parses AGC's
+// command lines (same commands, options and defaults) and calls into pipeline/ and io/.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "io/archive_catalog.h"
+#include "io/error.h"
+#include "io/output_file.h"
+#include "pipeline/extract.h"
+
+namespace {
+
+using namespace agcflow;
+
+// AGC clamps numeric options into their range instead of rejecting them; so do we.
+template <typename T>
+T clamp_option(T v, T lo, T hi) {
+    return std::min(std::max(v, lo), hi);
+}
+
+uint32_t default_threads() { return std::max(1u, std::thread::hardware_concurrency() / 2); }
+uint32_t max_threads() { return std::max(16u, std::thread::hardware_concurrency()); }
+
+struct ReadOptions {
+    std::string archive;
+    std::vector<std::string> names;
+    std::string output;
+    uint32_t threads = default_threads();
+    uint32_t line_length = 80;
+    uint32_t gzip_level = 0;
+    uint32_t verbosity = 0;
+    bool no_prefetch = false;
+    bool streaming = false;
+    bool no_reference = false;
+    bool fast = false;
+
+    ExtractConfig extract_config() const {
+        ExtractConfig c;
+        c.threads = clamp_option(threads, 1u, max_threads());
+        c.line_length = clamp_option(line_length, 40u, 2'000'000'000u);
+        c.gzip_level = clamp_option(gzip_level, 0u, 9u);
+        c.streaming = streaming;
+        return c;
+    }
+};
+
+void add_archive(CLI::App* cmd, ReadOptions& o) {
+    cmd->add_option("archive", o.archive, "input archive (.agc)")->required();
+}
+void add_output(CLI::App* cmd, ReadOptions& o, const std::string& what) {
+    cmd->add_option("-o", o.output, what);
+}
+void add_extract_options(CLI::App* cmd, ReadOptions& o) {
+    cmd->add_option("-g", o.gzip_level, "optional gzip with given level (default: 0; min: 0; max: 9)");
+    cmd->add_option("-l", o.line_length, "line length (default: 80; min: 40; max: 2000000000)");
+    cmd->add_option("-t", o.threads,
+                    "no of threads (default: " + std::to_string(default_threads()) + "; min: 1; max: " +
+                        std::to_string(max_threads()) + ")");
+    cmd->add_option("-v", o.verbosity, "verbosity level (default: 0; min: 0; max: 2)");
+}
+
+int run_getset(const ReadOptions& o) {
+    ArchiveCatalog catalog(o.archive, !o.no_prefetch);
+    Extractor ex(catalog, o.extract_config());
+    OutputFile out(o.output);
+    ex.write_samples(o.names, out);
+    out.commit();
+    return 0;
+}
+
+int run_getcol(const ReadOptions& o) {
+    ArchiveCatalog catalog(o.archive, true);
+    Extractor ex(catalog, o.extract_config());
+    if (o.output.empty()) {
+        OutputFile out;
+        ex.write_collection(o.no_reference, &out, {});
+        out.commit();
+    } else {
+        ex.write_collection(o.no_reference, nullptr, o.output);
+    }
+    return 0;
+}
+
+int run_getctg(const ReadOptions& o) {
+    std::vector<ContigQuery> queries;
+    for (const auto& q : o.names) queries.push_back(parse_contig_query(q));
+    ArchiveCatalog catalog(o.archive, !o.no_prefetch);
+    Extractor ex(catalog, o.extract_config());
+    OutputFile out(o.output);
+    ex.write_contigs(queries, out, [](const std::string& w) { std::cerr << w << '\n'; });
+    out.commit();
+    return 0;
+}
+
+int run_listref(const ReadOptions& o) {
+    ArchiveCatalog catalog(o.archive, false);
+    OutputFile out(o.output);
+    if (!catalog.sample_names().empty()) out.write(catalog.sample_names().front());  // no newline, as AGC
+    out.commit();
+    return 0;
+}
+
+int run_listset(const ReadOptions& o) {
+    ArchiveCatalog catalog(o.archive, false);
+    auto names = catalog.sample_names();
+    std::sort(names.begin(), names.end());
+    OutputFile out(o.output);
+    for (const auto& n : names) out.write(n + "\n");
+    out.commit();
+    return 0;
+}
+
+int run_listctg(const ReadOptions& o) {
+    ArchiveCatalog catalog(o.archive, false);
+    std::string text;
+    for (const auto& name : o.names) {
+        const SampleDesc& s = catalog.sample(name);
+        text += name + "\n";
+        for (const auto& c : s.contigs) text += "   " + c.name + "\n";
+    }
+    OutputFile out(o.output);
+    out.write(text);
+    out.commit();
+    return 0;
+}
+
+int run_info(const ReadOptions& o) {
+    ArchiveCatalog catalog(o.archive, false);
+    const auto& p = catalog.params();
+    std::string text;
+    text += "No. samples      : " + std::to_string(catalog.sample_names().size()) + "\n";
+    text += "k-mer length     : " + std::to_string(p.k) + "\n";
+    text += "Min. match length: " + std::to_string(p.min_match_len) + "\n";
+    if (p.segment_size) text += "Segment size     : " + std::to_string(p.segment_size) + "\n";
+    text += "Batch size       : " + std::to_string(p.pack_cardinality) + "\n";
+    text += "Reference name   : " + (catalog.sample_names().empty() ? std::string() : catalog.sample_names()[0]) + "\n";
+    text += "Command lines:\n";
+    if (o.verbosity > 0) {
+        text += "File type info:\n";
+        for (const auto& [k, v] : catalog.file_type_info()) text += "  " + k + " : " + v + "\n";
+    }
+    std::cerr << text;  // AGC prints info to stderr
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"agc-flow " AGCFLOW_VERSION
+                 ": a fast, AGC 3.2-compatible compressor for collections of assembled genomes"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "agc-flow " AGCFLOW_VERSION);
+
+    ReadOptions ro;
+
+    auto* getcol = app.add_subcommand("getcol", "extract all samples");
+    add_archive(getcol, ro);
+    add_extract_options(getcol, ro);
+    getcol->add_option("-o", ro.output, "output to files at path (default: output is sent to stdout)");
+    getcol->add_flag("-f", ro.fast, "fast mode (needs more RAM)");
+    getcol->add_flag("-r", ro.no_reference, "without reference");
+
+    auto* getset = app.add_subcommand("getset", "extract sample(s)");
+    add_archive(getset, ro);
+    getset->add_option("sample", ro.names, "sample name(s)")->required();
+    add_extract_options(getset, ro);
+    add_output(getset, ro, "output to file (default: output is sent to stdout)");
+    getset->add_flag("-p", ro.no_prefetch, "disable file prefetching (useful for small genomes)");
+    getset->add_flag("-s", ro.streaming, "enable streaming mode (slower but needs less memory)");
+
+    auto* getctg = app.add_subcommand("getctg", "extract contig(s): name, name@sample, name:from-to, name@sample:from-to");
+    add_archive(getctg, ro);
+    getctg->add_option("contig", ro.names, "contig query/queries")->required();
+    add_extract_options(getctg, ro);
+    add_output(getctg, ro, "output to file (default: output is sent to stdout)");
+    getctg->add_flag("-p", ro.no_prefetch, "disable file prefetching (useful for short queries)");
+    getctg->add_flag("-s", ro.streaming, "enable streaming mode (slower but needs less memory)");
+
+    auto* listref = app.add_subcommand("listref", "list reference sample name");
+    add_archive(listref, ro);
+    add_output(listref, ro, "output to file (default: output is sent to stdout)");
+
+    auto* listset = app.add_subcommand("listset", "list sample names (sorted)");
+    add_archive(listset, ro);
+    add_output(listset, ro, "output to file (default: output is sent to stdout)");
+
+    auto* listctg = app.add_subcommand("listctg", "list contig names of sample(s)");
+    add_archive(listctg, ro);
+    listctg->add_option("sample", ro.names, "sample name(s)")->required();
+    add_output(listctg, ro, "output to file (default: output is sent to stdout)");
+
+    auto* info = app.add_subcommand("info", "show archive parameters (on stderr, as AGC)");
+    add_archive(info, ro);
+    add_output(info, ro, "ignored (AGC compatibility)");
+    info->add_option("-v", ro.verbosity, "verbosity level; 1 also lists file_type_info");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+
+    try {
+        if (getcol->parsed()) return run_getcol(ro);
+        if (getset->parsed()) return run_getset(ro);
+        if (getctg->parsed()) return run_getctg(ro);
+        if (listref->parsed()) return run_listref(ro);
+        if (listset->parsed()) return run_listset(ro);
+        if (listctg->parsed()) return run_listctg(ro);
+        if (info->parsed()) return run_info(ro);
+    } catch (const agcflow::Error& e) {
+        std::fflush(stdout);
+        std::cerr << "agc-flow: " << e.what() << '\n';
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "agc-flow: internal error: " << e.what() << '\n';
+        return 2;
+    }
+    return 0;
+}

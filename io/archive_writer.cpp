@@ -1,0 +1,55 @@
+#include "io/archive_writer.h"
+
+#include "io/error.h"
+#include "io/varint.h"
+
+namespace agcflow {
+
+uint32_t ArchiveWriter::register_stream(const std::string& name) {
+    auto [it, added] = ids_.emplace(name, static_cast<uint32_t>(streams_.size()));
+    if (added) streams_.push_back(StreamInfo{name, 0, {}});
+    return it->second;
+}
+
+uint32_t ArchiveWriter::stream_id(const std::string& name) const {
+    auto it = ids_.find(name);
+    if (it == ids_.end()) throw Error("internal: stream " + name + " was never registered");
+    return it->second;
+}
+
+void ArchiveWriter::add_part(uint32_t stream, std::span<const uint8_t> payload, uint64_t metadata) {
+    Bytes head;
+    put_av(head, metadata);
+    streams_.at(stream).parts.push_back({out_.position(), payload.size()});
+    out_.write(head);
+    out_.write(payload);
+}
+
+void ArchiveWriter::add_part_buffered(uint32_t stream, std::vector<uint8_t> payload, uint64_t metadata) {
+    queue_[stream].emplace_back(std::move(payload), metadata);
+}
+
+void ArchiveWriter::flush_buffered() {
+    for (auto& [stream, parts] : queue_)
+        for (auto& [payload, metadata] : parts) add_part(stream, payload, metadata);
+    queue_.clear();
+}
+
+void ArchiveWriter::finish() {
+    flush_buffered();
+    Bytes footer;
+    put_av(footer, streams_.size());
+    for (const auto& s : streams_) {
+        put_cstr(footer, s.name);
+        put_av(footer, s.parts.size());
+        put_av(footer, s.raw_size);
+        for (const auto& p : s.parts) {
+            put_av(footer, p.offset);
+            put_av(footer, p.size);
+        }
+    }
+    put_u64le(footer, footer.size());
+    out_.write(footer);
+}
+
+}  // namespace agcflow

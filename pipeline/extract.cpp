@@ -1,0 +1,203 @@
+#include "pipeline/extract.h"
+
+#include <oneapi/tbb/parallel_pipeline.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <atomic>
+#include <regex>
+
+#include "io/error.h"
+#include "io/fasta_format.h"
+
+namespace agcflow {
+
+struct Extractor::Task {
+    uint32_t sample = 0;
+    uint32_t contig = 0;
+    BaseRange range;
+    std::string header;  // without '>'
+    uint32_t file = 0;   // output file index (getcol -o)
+};
+
+namespace {
+
+bool parse_int(const std::string& s, int64_t& v) {
+    if (s.empty()) return false;
+    size_t i = s[0] == '-' ? 1 : 0;
+    if (i == s.size() || s.size() - i > 18) return false;
+    for (size_t j = i; j < s.size(); ++j)
+        if (s[j] < '0' || s[j] > '9') return false;
+    v = std::stoll(s);
+    return true;
+}
+
+}  // namespace
+
+ContigQuery parse_contig_query(const std::string& text) {
+    static const std::regex with_sample_range("(.+)@(.+):(.+)-(.+)");
+    static const std::regex with_sample("(.+)@(.+)");
+    static const std::regex with_range("(.+):(.+)-(.+)");
+    std::smatch m;
+    ContigQuery q;
+    auto set_range = [&](const std::string& from, const std::string& to) {
+        if (!parse_int(from, q.from) || !parse_int(to, q.to))
+            throw Error("bad range in contig query '" + text + "': from and to must be integers");
+        q.has_range = true;
+    };
+    if (std::regex_match(text, m, with_sample_range)) {
+        q.contig = m[1];
+        q.sample = m[2];
+        set_range(m[3], m[4]);
+    } else if (std::regex_match(text, m, with_sample)) {
+        q.contig = m[1];
+        q.sample = m[2];
+    } else if (std::regex_match(text, m, with_range)) {
+        q.contig = m[1];
+        set_range(m[2], m[3]);
+    } else if (!text.empty()) {
+        q.contig = text;
+    } else {
+        throw Error("empty contig query");
+    }
+    return q;
+}
+
+Extractor::Extractor(const ArchiveCatalog& catalog, ExtractConfig config)
+    : catalog_(catalog), config_(config), decoder_(catalog.reader(), catalog.params()) {
+    if (config_.threads == 0) config_.threads = 1;
+}
+
+void Extractor::run(const std::vector<Task>& tasks,
+                    const std::function<void(const Task&, std::vector<uint8_t>&)>& sink) {
+    struct Item {
+        size_t index = 0;
+        std::vector<uint8_t> bytes;
+    };
+    const uint32_t k = catalog_.params().k;
+    const size_t tokens = config_.streaming ? 1 : 2 * static_cast<size_t>(config_.threads) + 1;
+    std::atomic<size_t> next{0};
+    tbb::task_arena arena(static_cast<int>(config_.threads));
+    arena.execute([&] {
+        tbb::parallel_pipeline(
+            tokens,
+            tbb::make_filter<void, Item*>(tbb::filter_mode::serial_in_order,
+                                          [&](tbb::flow_control& fc) -> Item* {
+                                              size_t i = next++;
+                                              if (i >= tasks.size()) {
+                                                  fc.stop();
+                                                  return nullptr;
+                                              }
+                                              auto* item = new Item;
+                                              item->index = i;
+                                              return item;
+                                          }) &
+                tbb::make_filter<Item*, Item*>(
+                    tbb::filter_mode::parallel,
+                    [&](Item* item) {
+                        thread_local SegmentScratch scratch;
+                        thread_local Codes contig;
+                        const Task& t = tasks[item->index];
+                        const ContigDesc& cd = catalog_.sample(t.sample).contigs[t.contig];
+                        try {
+                            assemble_contig(cd, decoder_, k, t.range, contig, scratch);
+                            format_fasta_record(t.header, contig, config_.line_length, config_.gzip_level, item->bytes);
+                        } catch (...) {
+                            delete item;
+                            throw;
+                        }
+                        return item;
+                    }) &
+                tbb::make_filter<Item*, void>(tbb::filter_mode::serial_in_order, [&](Item* item) {
+                    std::unique_ptr<Item> own(item);
+                    sink(tasks[item->index], item->bytes);
+                }));
+    });
+}
+
+void Extractor::write_samples(const std::vector<std::string>& sample_names, OutputFile& out) {
+    std::vector<Task> tasks;
+    for (const auto& name : sample_names) {
+        auto si = catalog_.sample_index(name);
+        if (!si) throw Error("no sample " + name + " in " + catalog_.reader().path().string());
+        const SampleDesc& s = catalog_.sample(*si);
+        for (uint32_t ci = 0; ci < s.contigs.size(); ++ci) tasks.push_back({*si, ci, {}, s.contigs[ci].name, 0});
+    }
+    run(tasks, [&](const Task&, std::vector<uint8_t>& bytes) { out.write(bytes); });
+}
+
+void Extractor::write_collection(bool skip_reference, OutputFile* out, const std::filesystem::path& directory) {
+    std::vector<Task> tasks;
+    std::vector<uint32_t> samples;
+    for (uint32_t si = skip_reference ? 1 : 0; si < catalog_.sample_names().size(); ++si) samples.push_back(si);
+    for (uint32_t f = 0; f < samples.size(); ++f) {
+        const SampleDesc& s = catalog_.sample(samples[f]);
+        for (uint32_t ci = 0; ci < s.contigs.size(); ++ci) tasks.push_back({samples[f], ci, {}, s.contigs[ci].name, f});
+    }
+    if (directory.empty()) {
+        run(tasks, [&](const Task&, std::vector<uint8_t>& bytes) { out->write(bytes); });
+        return;
+    }
+    if (!std::filesystem::is_directory(directory))
+        throw Error("output path " + directory.string() + " is not an existing directory");
+    // One file per sample, each committed once its last contig is written; a sample
+    // without contigs still gets its (empty) file.
+    std::unique_ptr<OutputFile> file;
+    uint32_t opened = 0;  // number of sample files opened so far
+    auto open_through = [&](uint32_t f) {
+        for (; opened <= f; ++opened) {
+            if (file) file->commit();
+            const std::string& name = catalog_.sample_names()[samples[opened]];
+            file = std::make_unique<OutputFile>(directory / (name + ".fa" + (config_.gzip_level ? ".gz" : "")));
+        }
+    };
+    run(tasks, [&](const Task& t, std::vector<uint8_t>& bytes) {
+        open_through(t.file);
+        file->write(bytes);
+    });
+    if (!samples.empty()) open_through(static_cast<uint32_t>(samples.size() - 1));
+    if (file) file->commit();
+}
+
+void Extractor::write_contigs(const std::vector<ContigQuery>& queries, OutputFile& out, const WarningSink& warn) {
+    std::vector<Task> tasks;
+    const std::string archive = catalog_.reader().path().string();
+    for (const auto& q : queries) {
+        auto found = catalog_.find_contigs(q.contig, q.sample);
+        if (found.empty()) {
+            if (!q.sample.empty()) throw Error("no contig " + q.contig + " in sample " + q.sample + " of " + archive);
+            throw Error("no contig " + q.contig + " in " + archive);
+        }
+        if (q.sample.empty() && found.size() > 1)
+            throw Error("contig " + q.contig + " is in " + std::to_string(found.size()) +
+                        " samples of " + archive + "; name one as " + q.contig + "@<sample>");
+        const ContigRef& ref = found.front();
+        const std::string& full_name = catalog_.sample(ref.sample_index).contigs[ref.contig_index].name;
+        Task t{ref.sample_index, ref.contig_index, {}, full_name, 0};
+        if (q.has_range) {
+            // AGC's normalisation, warnings included; the header shows the final range.
+            int64_t from = q.from, to = q.to;
+            bool show_range = true;
+            if (from < 0) {
+                warn("Warning: Start of range (" + std::to_string(from) + ") is below 0, so changed to 0");
+                from = 0;
+            }
+            if (to < 0) {
+                warn("Warning: End of range (" + std::to_string(to) + ") is below 0, so changed to max value");
+                to = INT64_MAX;
+            }
+            if (from > to) {
+                warn("Warning: End of range (" + std::to_string(to) + ") is prior to start of range (" +
+                     std::to_string(from) + ") so changed to whole contig");
+                from = 0;
+                to = INT64_MAX;
+                show_range = false;
+            }
+            t.range = {from, to == INT64_MAX ? -1 : to};
+            if (show_range) t.header += ":" + std::to_string(from) + "-" + std::to_string(to);
+        }
+        tasks.push_back(std::move(t));
+    }
+    run(tasks, [&](const Task&, std::vector<uint8_t>& bytes) { out.write(bytes); });
+}
+
+}  // namespace agcflow
