@@ -1,0 +1,410 @@
+#include "stages/lz_encoder.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <string>
+
+#include "io/error.h"
+
+namespace agcflow {
+
+namespace {
+
+constexpr uint32_t kSampling = 4;        // every 4th reference position is indexed
+constexpr uint32_t kMaxProbes = 64;      // probe chain length, for inserting and for searching
+constexpr double kMaxLoadFactor = 0.7;   // table sizing: cnt / 0.7, rounded to a power of two, x2
+constexpr uint8_t kPaddingCode = 31;     // appended to the reference; never equal to a text code
+constexpr uint8_t kNRunStart = 30;       // N-run instruction: 30, decimal(len - 4), 4
+constexpr uint32_t kMinNRun = 4;
+constexpr uint64_t kNoKey = ~0ull;       // "this window is not all ACGT"
+
+// The 64-bit MurmurHash3 finaliser AGC uses for its hash tables.
+inline uint64_t murmur64(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+// Length of the common prefix of a and b, at most `limit`. Compares 8 bytes at a time.
+inline uint32_t common_prefix(const uint8_t* a, const uint8_t* b, uint32_t limit) {
+    uint32_t k = 0;
+    if constexpr (std::endian::native == std::endian::little) {
+        while (k + 8 <= limit) {
+            uint64_t x, y;
+            std::memcpy(&x, a + k, 8);
+            std::memcpy(&y, b + k, 8);
+            if (uint64_t d = x ^ y) return k + static_cast<uint32_t>(std::countr_zero(d)) / 8;
+            k += 8;
+        }
+    }
+    while (k < limit && a[k] == b[k]) ++k;
+    return k;
+}
+
+// Length of the N run at s (at most `avail` long), or 0 when s does not start with three N.
+// The caller guarantees avail >= 3, as AGC reads three bytes unconditionally.
+inline uint32_t n_run_at(const uint8_t* s, uint32_t avail) {
+    if (s[0] != kCodeN || s[1] != kCodeN || s[2] != kCodeN) return 0;
+    uint32_t len = 3;
+    while (len < avail && s[len] == kCodeN) ++len;
+    return len;
+}
+
+// Decimal digits of x, saturating at 8 (the estimator's scale) or not (the cost vector's scale).
+inline uint32_t digits_sat8(uint32_t x) {
+    uint32_t d = 1;
+    for (uint32_t p = 10; d < 8 && x >= p; p *= 10) ++d;
+    return d;
+}
+inline uint32_t digits_full(uint32_t x) {
+    uint32_t d = 1;
+    for (uint64_t p = 10; x >= p; p *= 10) ++d;
+    return d;
+}
+
+// Signed decimal text: optional '-', digits most significant first, "0" for zero.
+inline void append_decimal(std::vector<uint8_t>& out, int64_t v) {
+    uint64_t u = static_cast<uint64_t>(v);
+    if (v < 0) {
+        out.push_back('-');
+        u = 0 - u;
+    }
+    char buf[24];
+    char* p = buf + sizeof buf;
+    do {
+        *--p = static_cast<char>('0' + u % 10);
+        u /= 10;
+    } while (u);
+    out.insert(out.end(), p, buf + sizeof buf);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Construction and index
+
+LzEncoder::LzEncoder(std::span<const uint8_t> reference, uint32_t min_match_len) {
+    if (min_match_len < 5 || min_match_len > 35)
+        throw Error("LZ-diff: minimum match length " + std::to_string(min_match_len) + " is outside 5..35");
+    if (reference.size() >= (uint64_t(1) << 31)) throw Error("LZ-diff: reference segment too long");
+    min_match_len_ = min_match_len;
+    key_len_ = min_match_len - kSampling + 1;
+    key_mask_ = ~0ull >> (64 - 2 * key_len_);
+    ref_len_ = static_cast<uint32_t>(reference.size());
+    narrow_slots_ = ref_len_ / kSampling < 65535;
+    padded_.reserve(reference.size() + key_len_);
+    padded_.assign(reference.begin(), reference.end());
+    padded_.resize(reference.size() + key_len_, kPaddingCode);
+}
+
+LzEncoder::~LzEncoder() = default;
+
+void LzEncoder::prepare() const {
+    std::call_once(index_once_, [this] { build_index(); });
+}
+
+uint64_t LzEncoder::index_slots() const {
+    prepare();
+    return slot_mask_ + 1;
+}
+
+uint64_t LzEncoder::key_at(const uint8_t* s) const {
+    uint64_t x = 0;
+    for (uint32_t j = 0; j < key_len_; ++j) {
+        if (s[j] > 3) return kNoKey;
+        x = (x << 2) | s[j];
+    }
+    return x;
+}
+
+void LzEncoder::build_index() const {
+    // The indexed windows, in increasing position: start s = 0 (mod 4), s + K <= |R|, all ACGT.
+    // One pass over the reference keeps the key of the window ending at j. It runs twice (count,
+    // then insert) rather than storing the windows: cheaper than the temporary memory.
+    auto for_each_window = [this](auto&& visit) {
+        uint64_t x = 0;
+        uint32_t valid_run = 0;  // consecutive ACGT codes ending at j
+        for (uint32_t j = 0; j < ref_len_; ++j) {
+            const uint8_t c = padded_[j];
+            if (c < 4) {
+                ++valid_run;
+                x = ((x << 2) | c) & key_mask_;
+            } else {
+                valid_run = 0;
+            }
+            if (valid_run >= key_len_ && (j + 1 - key_len_) % kSampling == 0) visit(j + 1 - key_len_, x);
+        }
+    };
+    uint64_t windows = 0;
+    for_each_window([&](uint32_t, uint64_t) { ++windows; });
+
+    // AGC's table size, with the same double-precision division.
+    uint64_t size = static_cast<uint64_t>(static_cast<double>(windows) / kMaxLoadFactor);
+    while (size & (size - 1)) size &= size - 1;  // keep only the highest set bit
+    size <<= 1;
+    if (size < 8) size = 8;
+    slot_mask_ = size - 1;
+
+    auto fill = [&](auto& table) {
+        using Slot = typename std::remove_reference_t<decltype(table)>::value_type;
+        constexpr Slot kEmpty = static_cast<Slot>(~Slot(0));
+        table.assign(size, kEmpty);
+        for_each_window([&](uint32_t start, uint64_t key) {
+            const uint64_t base = murmur64(key);
+            for (uint32_t j = 0; j < kMaxProbes; ++j) {
+                Slot& slot = table[(base + j) & slot_mask_];
+                if (slot == kEmpty) {
+                    slot = static_cast<Slot>(start / kSampling);
+                    return;
+                }
+            }
+            // All 64 probed slots taken: the position is not indexed (as in AGC).
+        });
+    };
+    if (narrow_slots_)
+        fill(slots16_);
+    else
+        fill(slots32_);
+}
+
+bool LzEncoder::equals_reference(std::span<const uint8_t> text) const {
+    return text.size() == ref_len_ && (ref_len_ == 0 || std::memcmp(text.data(), padded_.data(), ref_len_) == 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Match search and the shared scan
+
+template <typename Slot>
+bool LzEncoder::find_match(const Slot* table, uint64_t key, const uint8_t* s, uint32_t avail, uint32_t literals,
+                           Match& best) const {
+    constexpr Slot kEmpty = static_cast<Slot>(~Slot(0));
+    const uint8_t* ref = padded_.data();
+    const uint32_t padded_len = static_cast<uint32_t>(padded_.size());
+    uint32_t best_len = min_match_len_;  // a candidate must beat this strictly
+    bool found = false;
+    uint64_t slot = murmur64(key) & slot_mask_;
+    for (uint32_t probe = 0; probe < kMaxProbes; ++probe) {
+        const Slot v = table[slot];
+        if (v == kEmpty) break;
+        const uint32_t h = static_cast<uint32_t>(v) * kSampling;
+        // The padding stops the comparison at the end of the reference.
+        const uint32_t fwd = common_prefix(s, ref + h, std::min(avail, padded_len - h));
+        if (fwd >= key_len_) {
+            const uint32_t reach = std::min(literals, h);
+            if (fwd + reach > best_len) {  // otherwise it cannot win, whatever its backward part
+                uint32_t back = 0;
+                while (back < reach && s[-1 - static_cast<int64_t>(back)] == ref[h - 1 - back]) ++back;
+                if (back + fwd > best_len) {
+                    best = {h, back, fwd};
+                    best_len = back + fwd;
+                    found = true;
+                }
+            }
+        }
+        slot = (slot + 1) & slot_mask_;
+    }
+    return found;
+}
+
+// Walks the text as all three of AGC's LZ routines do; the sink decides what each step writes
+// and, for matches, how the position and the predicted reference position move on. Returns false
+// if the sink asked to stop early (only the estimator does).
+template <typename Slot, typename Sink>
+bool LzEncoder::scan(const Slot* table, std::span<const uint8_t> text, Sink& sink) const {
+    const uint8_t* t = text.data();
+    const uint32_t n = static_cast<uint32_t>(text.size());
+    uint32_t i = 0;
+    uint32_t pred = 0;      // reference position a literal at i would sit against
+    uint32_t literals = 0;  // literals written since the last match or N-run
+    uint64_t key = kNoKey;  // the previous step's key, reusable when that step was one literal
+    while (i + key_len_ < n) {
+        if (sink.stop()) return false;
+        if (key != kNoKey && literals > 0) {
+            const uint8_t c = t[i + key_len_ - 1];
+            key = c > 3 ? kNoKey : (((key << 2) & key_mask_) | c);
+        } else {
+            key = key_at(t + i);
+        }
+        if (key == kNoKey) {
+            const uint32_t run = n_run_at(t + i, n - i);
+            if (run >= kMinNRun) {
+                sink.n_run(run);
+                i += run;
+                literals = 0;
+                continue;
+            }
+        } else {
+            Match m;
+            if (find_match(table, key, t + i, n - i, literals, m)) {
+                sink.match(m, i, pred, n);
+                literals = 0;
+                continue;
+            }
+        }
+        sink.literal(t[i]);
+        ++i;
+        ++pred;
+        ++literals;
+    }
+    sink.finish(text, i);
+    return true;
+}
+
+template <typename Sink>
+bool LzEncoder::run(std::span<const uint8_t> text, Sink& sink) const {
+    if (text.size() >= (uint64_t(1) << 31)) throw Error("LZ-diff: segment too long");
+    prepare();
+    return narrow_slots_ ? scan(slots16_.data(), text, sink) : scan(slots32_.data(), text, sink);
+}
+
+// ---------------------------------------------------------------------------------------------
+// encode
+
+class LzEncoder::EncodeSink {
+public:
+    EncodeSink(const LzEncoder& enc, std::vector<uint8_t>& out) : enc_(enc), out_(out) {}
+    bool stop() const { return false; }
+    void literal(uint8_t c) { out_.push_back(static_cast<uint8_t>('A' + c)); }
+    void n_run(uint32_t len) {
+        out_.push_back(kNRunStart);
+        append_decimal(out_, len - kMinNRun);
+        out_.push_back(kCodeN);
+    }
+    void match(const Match& m, uint32_t& i, uint32_t& pred, uint32_t n) {
+        // The backward part replaces the literals just written for those bases.
+        out_.resize(out_.size() - m.back);
+        const uint32_t pos = m.ref_pos - m.back;
+        const uint32_t len = m.back + m.fwd;
+        pred -= m.back;
+        i -= m.back;
+        if (pos == pred) mark_same_as_reference(pos);
+        append_decimal(out_, static_cast<int64_t>(pos) - static_cast<int64_t>(pred));
+        if (!(i + len == n && pos + len == enc_.ref_len_)) {
+            out_.push_back(',');
+            append_decimal(out_, len - enc_.min_match_len_);
+        }
+        out_.push_back('.');
+        pred = pos + len;
+        i += len;
+    }
+    void finish(std::span<const uint8_t> text, uint32_t i) {
+        for (; i < text.size(); ++i) literal(text[i]);
+    }
+
+private:
+    // The literals right before a match on the predicted diagonal stand against reference
+    // positions pos-1, pos-2, ...; those equal to the reference become '!'. The walk ends at the
+    // first non-letter, never looks at the entry's first byte nor at reference position 0.
+    void mark_same_as_reference(uint32_t pos) {
+        const size_t written = out_.size();
+        for (size_t j = 1; j < written && j < pos; ++j) {
+            uint8_t& b = out_[written - j];
+            if (b < 'A' || b > 'Z') break;
+            if (b - 'A' == enc_.padded_[pos - j]) b = '!';
+        }
+    }
+
+    const LzEncoder& enc_;
+    std::vector<uint8_t>& out_;
+};
+
+void LzEncoder::encode(std::span<const uint8_t> text, std::vector<uint8_t>& out) const {
+    out.clear();
+    if (equals_reference(text)) return;
+    EncodeSink sink(*this, out);
+    run(text, sink);
+}
+
+// ---------------------------------------------------------------------------------------------
+// estimate
+
+class LzEncoder::EstimateSink {
+public:
+    EstimateSink(const LzEncoder& enc, uint32_t bound) : enc_(enc), bound_(bound) {}
+    bool stop() const { return cost_ > bound_; }
+    void literal(uint8_t) { ++cost_; }
+    void n_run(uint32_t len) { cost_ += 2 + digits_sat8(len); }  // the full length, as AGC
+    void match(const Match& m, uint32_t& i, uint32_t& pred, uint32_t n) {
+        // No backward adjustment: positions and the "to end" test use the forward start.
+        const uint32_t len = m.back + m.fwd;
+        const bool to_end = i + len == n && m.ref_pos + len == enc_.ref_len_;
+        const int32_t offset = static_cast<int32_t>(m.ref_pos) - static_cast<int32_t>(pred);
+        uint32_t c = offset >= 0 ? digits_sat8(static_cast<uint32_t>(offset))
+                                 : 1 + digits_sat8(static_cast<uint32_t>(-static_cast<int64_t>(offset)));
+        if (!to_end) c += 1 + digits_sat8(len - enc_.min_match_len_);
+        cost_ += c + 1;
+        pred = m.ref_pos + len;
+        i += len;  // overshoots by m.back
+    }
+    void finish(std::span<const uint8_t> text, uint32_t i) {
+        cost_ += static_cast<uint32_t>(text.size()) - i;  // wraps: subtracts an overshoot
+    }
+    uint32_t cost() const { return cost_; }
+
+private:
+    const LzEncoder& enc_;
+    uint32_t bound_;
+    uint32_t cost_ = 0;
+};
+
+uint32_t LzEncoder::estimate(std::span<const uint8_t> text, uint32_t bound) const {
+    if (equals_reference(text)) return 0;
+    EstimateSink sink(*this, bound);
+    run(text, sink);
+    return sink.cost();
+}
+
+// ---------------------------------------------------------------------------------------------
+// cost_vector
+
+class LzEncoder::CostSink {
+public:
+    CostSink(const LzEncoder& enc, bool prefix, std::vector<uint32_t>& v) : enc_(enc), prefix_(prefix), v_(v) {}
+    bool stop() const { return false; }
+    void literal(uint8_t) { v_.push_back(1); }
+    void n_run(uint32_t len) { spread(2 + digits_full(len - kMinNRun), len); }
+    void match(const Match& m, uint32_t& i, uint32_t& pred, uint32_t) {
+        v_.resize(v_.size() - m.back);
+        const uint32_t pos = m.ref_pos - m.back;
+        const uint32_t len = m.back + m.fwd;
+        pred -= m.back;
+        i -= m.back;
+        const int32_t offset = static_cast<int32_t>(pos) - static_cast<int32_t>(pred);
+        const uint32_t c = (offset >= 0 ? digits_full(static_cast<uint32_t>(offset))
+                                        : digits_full(static_cast<uint32_t>(-static_cast<int64_t>(offset))) + 1) +
+                           digits_full(len - enc_.min_match_len_) + 2;
+        spread(c, len);
+        pred = pos + len;
+        i += len;
+    }
+    void finish(std::span<const uint8_t> text, uint32_t i) { v_.insert(v_.end(), text.size() - i, 1u); }
+
+private:
+    // The instruction's cost on its first (prefix) or last position, 0 on the others.
+    void spread(uint32_t cost, uint32_t len) {
+        if (prefix_) {
+            v_.push_back(cost);
+            v_.insert(v_.end(), len - 1, 0u);
+        } else {
+            v_.insert(v_.end(), len - 1, 0u);
+            v_.push_back(cost);
+        }
+    }
+
+    const LzEncoder& enc_;
+    bool prefix_;
+    std::vector<uint32_t>& v_;
+};
+
+void LzEncoder::cost_vector(std::span<const uint8_t> text, bool prefix, std::vector<uint32_t>& out) const {
+    out.clear();
+    out.reserve(text.size());
+    CostSink sink(*this, prefix, out);
+    run(text, sink);
+}
+
+}  // namespace agcflow
