@@ -11,6 +11,7 @@
 #include "io/error.h"
 #include "io/output_file.h"
 #include "pipeline/extract.h"
+#include "pipeline/inspect.h"
 
 namespace {
 
@@ -198,6 +199,16 @@ int main(int argc, char** argv) {
     add_output(info, ro, "ignored (AGC compatibility)");
     info->add_option("-v", ro.verbosity, "verbosity level; 1 also lists file_type_info");
 
+    std::vector<std::string> inspect_files;
+    bool inspect_groups = false, inspect_diff = false;
+    uint32_t inspect_top = 10;
+    auto* inspect = app.add_subcommand("inspect", "show what an archive holds; with --diff, compare two archives");
+    inspect->add_option("archives", inspect_files, "archive (or two with --diff)")->required()->expected(1, 2);
+    inspect->add_flag("--groups", inspect_groups, "list every segment group");
+    inspect->add_option("--top", inspect_top, "number of largest groups listed (default: 10)");
+    inspect->add_flag("--diff", inspect_diff,
+                      "compare two archives: exit 0 if identical or logically identical, 1 if different");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -205,6 +216,20 @@ int main(int argc, char** argv) {
     }
 
     try {
+        if (inspect->parsed()) {
+            if (inspect_diff) {
+                if (inspect_files.size() != 2) throw Error("inspect --diff needs two archives");
+                auto r = diff_archives(inspect_files[0], inspect_files[1]);
+                print_diff(r, std::cout);
+                return r.identical() ? 0 : 1;
+            }
+            if (inspect_files.size() != 1) throw Error("inspect takes one archive (two with --diff)");
+            InspectOptions opt;
+            opt.all_groups = inspect_groups;
+            opt.top_groups = inspect_top;
+            inspect_archive(inspect_files[0], std::cout, opt);
+            return 0;
+        }
         if (getcol->parsed()) return run_getcol(ro);
         if (getset->parsed()) return run_getset(ro);
         if (getctg->parsed()) return run_getctg(ro);
