@@ -10,7 +10,14 @@
 #include "io/archive_catalog.h"
 #include "io/error.h"
 #include "io/output_file.h"
+#include "io/fasta_input.h"
+#include "pipeline/create.h"
 #include "pipeline/extract.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
 #include "pipeline/inspect.h"
 
 namespace {
@@ -148,6 +155,65 @@ int run_info(const ReadOptions& o) {
     return 0;
 }
 
+struct CreateOptions {
+    std::vector<std::string> inputs;  // positional: reference first
+    std::string list_file;            // -i
+    std::string output;
+    uint32_t k = 31, min_match_len = 20, pack_cardinality = 50, segment_size = 60000;
+    uint32_t threads = default_threads();
+    uint32_t verbosity = 0;
+    double fallback = 0.0;
+    bool adaptive = false, concatenated = false, no_cmd_line = false;
+};
+
+std::vector<std::string> read_name_list(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw Error("cannot open input list " + path);
+    std::vector<std::string> names;
+    for (std::string w; in >> w;) names.push_back(w);
+    return names;
+}
+
+int run_create(const CreateOptions& o) {
+    if (o.adaptive) throw Error("create -a (adaptive mode) is not implemented yet");
+    if (o.concatenated) throw Error("create -c (concatenated genomes) is not implemented yet");
+    if (o.fallback > 0) throw Error("create -f (fallback minimizers) is not implemented yet");
+    if (o.inputs.empty()) throw Error("create needs a reference FASTA file");
+    // AGC's order: the reference, then the names from -i, then the other positionals.
+    std::vector<std::string> files{o.inputs.front()};
+    if (!o.list_file.empty())
+        for (auto& n : read_name_list(o.list_file)) files.push_back(n);
+    files.insert(files.end(), o.inputs.begin() + 1, o.inputs.end());
+    files = dedup_input_names(files);
+
+    std::vector<SampleInput> samples;
+    for (auto& f : files) samples.push_back({sample_name_from_path(f), f});
+
+    CreateConfig cfg;
+    cfg.k = clamp_option(o.k, 17u, 32u);
+    cfg.min_match_len = clamp_option(o.min_match_len, 15u, 32u);
+    cfg.pack_cardinality = clamp_option(o.pack_cardinality, 1u, 1'000'000'000u);
+    cfg.segment_size = clamp_option(o.segment_size, 100u, 1'000'000u);
+    cfg.threads = clamp_option(o.threads, 1u, max_threads());
+    cfg.verbosity = clamp_option(o.verbosity, 0u, 2u);
+
+    const bool tty = ::isatty(STDERR_FILENO);
+    const auto start = std::chrono::steady_clock::now();
+    const size_t total = samples.size();
+    ProgressFn progress = [&](uint32_t done, uint64_t bases) {
+        if (!tty && cfg.verbosity == 0) return;
+        double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        double rate = secs > 0 ? bases / secs / 1e6 : 0.0;
+        std::string line = "samples " + std::to_string(done) + "/" + std::to_string(total) + ", " +
+                           std::to_string(bases / 1000000) + " Mb, " + std::to_string(static_cast<int>(rate)) +
+                           " Mb/s, " + std::to_string(static_cast<int>(secs)) + " s";
+        std::cerr << (tty ? "\r" : "") << line << (tty ? "" : "\n") << std::flush;
+    };
+    create_archive(samples, o.output, cfg, progress);
+    if (tty) std::cerr << '\n';
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -157,6 +223,25 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "agc-flow " AGCFLOW_VERSION);
 
     ReadOptions ro;
+    CreateOptions co;
+
+    auto* create = app.add_subcommand("create", "create archive from FASTA files (the first is the reference)");
+    create->add_option("inputs", co.inputs, "reference FASTA, then sample FASTA files (plain or gzipped)");
+    create->add_flag("-a", co.adaptive, "adaptive mode (not implemented yet)");
+    create->add_option("-b", co.pack_cardinality, "batch size (default: 50; min: 1; max: 1000000000)");
+    create->add_flag("-c", co.concatenated, "concatenated genomes in a single file (not implemented yet)");
+    create->add_flag("-d", co.no_cmd_line, "do not store cmd-line (no effect: v3 archives never store it)");
+    create->add_option("-f", co.fallback, "fraction of fall-back minimizers (default: 0; min: 0; max: 0.05)");
+    create->add_option("-i", co.list_file, "file with FASTA file names (alternative to listing file names explicitly)");
+    create->add_option("-k", co.k, "k-mer length (default: 31; min: 17; max: 32)");
+    create->add_option("-l", co.min_match_len, "min. match length (default: 20; min: 15; max: 32)");
+    create->add_option("-o", co.output, "output to file (default: output is sent to stdout)");
+    create->add_option("-s", co.segment_size, "expected segment size (default: 60000; min: 100; max: 1000000)");
+    create->add_option("-t", co.threads,
+                       "no. of threads (default: " + std::to_string(default_threads()) + "; min: 1; max: " +
+                           std::to_string(max_threads()) + ")");
+    create->add_option("-v", co.verbosity, "verbosity level (default: 0; min: 0; max: 2)");
+
 
     auto* getcol = app.add_subcommand("getcol", "extract all samples");
     add_archive(getcol, ro);
@@ -230,6 +315,7 @@ int main(int argc, char** argv) {
             inspect_archive(inspect_files[0], std::cout, opt);
             return 0;
         }
+        if (create->parsed()) return run_create(co);
         if (getcol->parsed()) return run_getcol(ro);
         if (getset->parsed()) return run_getset(ro);
         if (getctg->parsed()) return run_getctg(ro);

@@ -1,0 +1,52 @@
+// Reading FASTA input for create: plain or gzipped (any number of gzip members), one record
+// at a time, converted to nucleotide codes. Strict where AGC would lose data: every input
+// problem is an Error naming the file and the record.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "stages/nucleotide.h"
+
+namespace agcflow {
+
+struct FastaRecord {
+    std::string name;  // the header line after '>', description included
+    Codes seq;
+};
+
+class FastaInput {
+public:
+    explicit FastaInput(const std::string& path);
+    ~FastaInput();
+    FastaInput(const FastaInput&) = delete;
+    FastaInput& operator=(const FastaInput&) = delete;
+
+    // The next record; false at the end of the file. Throws Error for a file that is not
+    // FASTA, a record with no sequence, a duplicate contig name, or a character that is not
+    // an IUPAC nucleotide letter.
+    bool next(FastaRecord& rec);
+
+private:
+    int get();  // next byte or -1
+    bool refill();
+
+    std::string path_;
+    void* gz_ = nullptr;
+    std::vector<unsigned char> buf_;
+    size_t pos_ = 0, len_ = 0;
+    size_t records_ = 0;
+    std::vector<std::string> names_;  // for the duplicate check
+};
+
+// Reads a whole file: every record, in order (Error if there is none).
+std::vector<FastaRecord> read_fasta_file(const std::string& path);
+
+// AGC's sample name: the file stem, then ".fna", ".gz", ".fa", ".fasta" removed repeatedly.
+std::string sample_name_from_path(const std::string& path);
+
+// AGC drops repeated file names (exact string match), keeping the first.
+std::vector<std::string> dedup_input_names(const std::vector<std::string>& names);
+
+}  // namespace agcflow

@@ -1,0 +1,378 @@
+// The create flow graph:
+//
+//   reader (input_node, serial, in order: one sample's FASTA read and converted to codes)
+//     -> limiter_node (read_ahead tokens: bounds how many samples are in memory)
+//     -> batch compressor (serial node: routes the sample's contigs in parallel against the
+//        frozen group map, numbers new groups in AGC's order, then stores every touched group
+//        in parallel — one task per group, packs compressed as they fill)
+//     -> ordered writer (serial node: collection batches and group parts in stream-id order;
+//        returns the token to the limiter)
+//
+// While the writer writes sample i, the compressor already routes sample i+1 and the reader
+// reads sample i+2. The order of everything written is fixed by the batch model
+// (agc-compression-algorithm.md §6.4-6.5), never by thread timing.
+#include "pipeline/create.h"
+
+#include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/parallel_sort.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <unordered_set>
+
+#include "io/archive_writer.h"
+#include "io/collection.h"
+#include "io/error.h"
+#include "io/fasta_input.h"
+#include "io/output_file.h"
+#include "io/stream_names.h"
+#include "io/varint.h"
+#include "io/zstd_codec.h"
+#include "stages/group_router.h"
+#include "stages/group_store.h"
+#include "stages/contig_cutter.h"
+#include "stages/splitter_selection.h"
+
+namespace agcflow {
+
+namespace {
+
+// file_type_info exactly as AGC 3.2.2 writes it (byte identity needs the same strings).
+const std::map<std::string, std::string> kFileTypeInfo = {
+    {"comment", "AGC (Assembled Genomes Compressor) v. 3.2.2 [build 20260326.1]"},
+    {"file_version_major", "3"},
+    {"file_version_minor", "0"},
+    {"producer", "agc"},
+    {"producer_version_build", "20260326.1"},
+    {"producer_version_major", "3"},
+    {"producer_version_minor", "2"},
+};
+
+struct InputContig {
+    std::string name;
+    Codes seq;
+};
+
+// One batch: a sample's contigs, read and converted.
+struct SampleBatch {
+    uint32_t index = 0;
+    std::string name;
+    std::vector<InputContig> contigs;
+    uint64_t bases = 0;
+};
+using SampleBatchPtr = std::shared_ptr<SampleBatch>;
+
+// What the writer needs from one compressed batch.
+struct BatchOutput {
+    SampleDesc sample;                      // with all segment descriptors
+    std::vector<uint32_t> new_groups;       // ascending: streams to register (r, d)
+    std::vector<std::pair<uint32_t, std::vector<GroupPart>>> parts;  // by ascending group id
+    uint64_t bases = 0;
+};
+using BatchOutputPtr = std::shared_ptr<BatchOutput>;
+
+std::vector<InputContig> read_sample(const SampleInput& in) {
+    std::vector<InputContig> contigs;
+    for (auto& rec : read_fasta_file(in.path)) contigs.push_back({std::move(rec.name), std::move(rec.seq)});
+    return contigs;
+}
+
+// A routed segment waiting for the store phase, with its place in the collection.
+struct Placed {
+    uint32_t contig = 0;
+    RoutedSegment seg;
+};
+
+// Group 0 spread over the raw groups exactly as AGC does: walking destinations 0,1,..,15,0,..
+// once per element, each non-zero destination takes the current front of group 0.
+void distribute_raw(std::vector<std::vector<Placed*>>& groups) {
+    auto& g0 = groups[0];
+    std::deque<Placed*> src(g0.begin(), g0.end());
+    uint32_t dest = 0;
+    for (size_t i = 0, n = src.size(); i < n; ++i) {
+        if (dest != 0) {
+            groups[dest].push_back(src.front());
+            src.pop_front();
+        }
+        dest = (dest + 1) % kNumRawGroups;
+    }
+    g0.assign(src.begin(), src.end());
+}
+
+class ArchiveBuilder {
+public:
+    ArchiveBuilder(const CreateConfig& cfg, std::vector<uint64_t> splitters)
+        : cfg_(cfg), splitters_(std::move(splitters)), splitter_set_(splitters_) {
+        for (uint32_t g = 0; g < kNumRawGroups; ++g)
+            groups_.push_back(std::make_unique<GroupStore>(g, cfg_.pack_cardinality, cfg_.min_match_len));
+    }
+
+    // Compressor stage: route, number new groups, store. Serial across batches.
+    BatchOutputPtr compress(SampleBatch& batch) {
+        auto out = std::make_shared<BatchOutput>();
+        out->sample.name = batch.name;
+        out->bases = batch.bases;
+        const size_t n = batch.contigs.size();
+        out->sample.contigs.resize(n);
+
+        // 1. Route every contig in parallel against the frozen map.
+        std::vector<std::vector<RoutedSegment>> routed(n);
+        GroupRouter router(map_, groups_, cfg_.k, cfg_.concatenated);
+        tbb::parallel_for(size_t(0), n, [&](size_t i) {
+            InputContig& c = batch.contigs[i];
+            uint32_t part_no = 0;
+            for (auto& cut : cut_contig(c.seq, splitter_set_, cfg_.k)) {
+                Codes piece(c.seq.begin() + cut.begin, c.seq.begin() + cut.end);
+                part_no += router.route(std::move(piece), to_end_kmer(cut.front), to_end_kmer(cut.back), part_no,
+                                        routed[i]);
+            }
+            Codes().swap(c.seq);
+        });
+
+        // 2. Register: sort known entries per group, number new keys in sorted order.
+        std::vector<Placed> placed;
+        for (size_t i = 0; i < n; ++i) {
+            out->sample.contigs[i].name = batch.contigs[i].name;
+            out->sample.contigs[i].segments.resize(routed[i].size());
+            for (auto& r : routed[i]) placed.push_back({static_cast<uint32_t>(i), std::move(r)});
+        }
+        auto before = [&](const Placed* a, const Placed* b) {
+            const std::string& an = batch.contigs[a->contig].name;
+            const std::string& bn = batch.contigs[b->contig].name;
+            if (an != bn) return an < bn;
+            return a->seg.part_no < b->seg.part_no;
+        };
+        std::vector<std::vector<Placed*>> by_group(groups_.size());
+        std::vector<Placed*> fresh;
+        for (auto& p : placed) {
+            if (p.seg.group)
+                by_group[*p.seg.group].push_back(&p);
+            else
+                fresh.push_back(&p);
+        }
+        for (auto& v : by_group) std::sort(v.begin(), v.end(), before);
+        std::sort(fresh.begin(), fresh.end(), before);
+        std::map<GroupKey, uint32_t> new_ids;
+        for (Placed* p : fresh) {
+            auto [it, added] = new_ids.emplace(p->seg.key, static_cast<uint32_t>(groups_.size() + new_ids.size()));
+            if (added) out->new_groups.push_back(it->second);
+            p->seg.group = it->second;
+        }
+        by_group.resize(groups_.size() + new_ids.size());
+        for (Placed* p : fresh) by_group[*p->seg.group].push_back(p);
+        for (auto& [key, g] : new_ids) {
+            groups_.push_back(nullptr);
+            (void)key;
+        }
+        for (auto& [key, g] : new_ids) {
+            groups_[g] = std::make_unique<GroupStore>(g, cfg_.pack_cardinality, cfg_.min_match_len);
+            map_.add(key, g);
+        }
+        distribute_raw(by_group);
+
+        // 3. Store: every touched group in parallel, each in its sorted order.
+        std::vector<uint32_t> touched;
+        for (uint32_t g = 0; g < by_group.size(); ++g)
+            if (!by_group[g].empty()) touched.push_back(g);
+        std::vector<std::vector<GroupPart>> parts(touched.size());
+        tbb::parallel_for(size_t(0), touched.size(), [&](size_t t) {
+            const uint32_t g = touched[t];
+            GroupStore& store = *groups_[g];
+            for (Placed* p : by_group[g]) {
+                const auto len = static_cast<uint32_t>(p->seg.data.size());
+                const uint32_t id = store.add(std::move(p->seg.data), parts[t]);
+                out->sample.contigs[p->contig].segments[p->seg.part_no] = {g, id, len, p->seg.rev_comp};
+            }
+        });
+        for (size_t t = 0; t < touched.size(); ++t)
+            if (!parts[t].empty()) out->parts.emplace_back(touched[t], std::move(parts[t]));
+        return out;
+    }
+
+    // Leftover packs at close, by ascending group id.
+    std::vector<std::pair<uint32_t, std::vector<GroupPart>>> finish_groups() {
+        std::vector<std::vector<GroupPart>> parts(groups_.size());
+        tbb::parallel_for(size_t(0), groups_.size(), [&](size_t g) { groups_[g]->finish(parts[g]); });
+        std::vector<std::pair<uint32_t, std::vector<GroupPart>>> out;
+        for (uint32_t g = 0; g < groups_.size(); ++g)
+            if (!parts[g].empty()) out.emplace_back(g, std::move(parts[g]));
+        return out;
+    }
+
+    const GroupMap& map() const { return map_; }
+    const std::vector<uint64_t>& splitters() const { return splitters_; }
+
+private:
+    static EndKmer to_end_kmer(const CutKmer& k) { return {k.full, k.forward, k.reverse}; }
+
+    const CreateConfig& cfg_;
+    std::vector<uint64_t> splitters_;
+    SplitterSet splitter_set_;
+    GroupMap map_;
+    std::vector<std::unique_ptr<GroupStore>> groups_;
+};
+
+// The ordered writer: streams, parts and collection batches in AGC's order.
+class OrderedWriter {
+public:
+    OrderedWriter(OutputFile& out, const CreateConfig& cfg) : out_(out), writer_(out), cfg_(cfg) {
+        samples_stream_ = writer_.register_stream("collection-samples");
+        contigs_stream_ = writer_.register_stream("collection-contigs");
+        details_stream_ = writer_.register_stream("collection-details");
+        for (uint32_t g = 0; g < kNumRawGroups; ++g) group_streams_.push_back({0, writer_.register_stream(delta_stream_name(g))});
+    }
+
+    void write_batch(BatchOutput& b) {
+        for (uint32_t g : b.new_groups) {
+            uint32_t r = writer_.register_stream(reference_stream_name(g));
+            uint32_t d = writer_.register_stream(delta_stream_name(g));
+            if (group_streams_.size() != g) throw Error("internal: group streams out of order");
+            group_streams_.push_back({r, d});
+        }
+        sample_names_.push_back(b.sample.name);
+        pending_.push_back(std::move(b.sample));
+        if (pending_.size() == cfg_.pack_cardinality) write_collection_batch();
+        write_parts(b.parts);
+        bases_ += b.bases;
+    }
+
+    void close(ArchiveBuilder& builder) {
+        if (!pending_.empty()) write_collection_batch();
+        auto leftovers = builder.finish_groups();
+        write_parts(leftovers);
+
+        Bytes params;
+        for (uint32_t v : {cfg_.k, cfg_.min_match_len, cfg_.pack_cardinality, cfg_.segment_size}) put_u32le(params, v);
+        writer_.add_part(writer_.register_stream("params"), params, 0);
+
+        Bytes splitters;
+        for (uint64_t s : builder.splitters()) put_u64le(splitters, s);
+        writer_.add_part(writer_.register_stream("splitters"), splitters, builder.splitters().size());
+
+        Bytes keys;
+        auto sorted = builder.map().sorted();
+        for (auto& [key, g] : sorted) {
+            put_u64le(keys, key.first);
+            put_u64le(keys, key.second);
+            put_u32le(keys, g);
+        }
+        writer_.add_part(writer_.register_stream("segment-splitters"), keys, sorted.size());
+
+        Bytes info;
+        for (auto& [k, v] : kFileTypeInfo) {
+            put_cstr(info, k);
+            put_cstr(info, v);
+        }
+        writer_.add_part(writer_.register_stream("file_type_info"), info, kFileTypeInfo.size());
+
+        auto raw = encode_sample_names(sample_names_);
+        writer_.add_part(samples_stream_, zstd_compress(raw, kSamplesZstdLevel), raw.size());
+        writer_.finish();
+    }
+
+    uint64_t bases() const { return bases_; }
+    uint32_t samples() const { return static_cast<uint32_t>(sample_names_.size()); }
+
+private:
+    void write_collection_batch() {
+        auto names = encode_contig_names(pending_);
+        writer_.add_part(contigs_stream_, zstd_compress(names, kContigsZstdLevel), names.size());
+        writer_.add_part(details_stream_, encode_segment_details(pending_, cfg_.segment_size + cfg_.k), 0);
+        pending_.clear();
+    }
+
+    void write_parts(std::vector<std::pair<uint32_t, std::vector<GroupPart>>>& parts) {
+        for (auto& [g, list] : parts) {
+            for (auto& p : list)
+                if (p.is_reference) writer_.add_part(group_streams_[g].first, p.part.payload, p.part.metadata);
+            for (auto& p : list)
+                if (!p.is_reference) writer_.add_part(group_streams_[g].second, p.part.payload, p.part.metadata);
+        }
+    }
+
+    OutputFile& out_;
+    ArchiveWriter writer_;
+    const CreateConfig& cfg_;
+    uint32_t samples_stream_, contigs_stream_, details_stream_;
+    std::vector<std::pair<uint32_t, uint32_t>> group_streams_;  // (r, d) stream ids per group
+    std::vector<std::string> sample_names_;
+    std::vector<SampleDesc> pending_;  // the collection batch being filled
+    uint64_t bases_ = 0;
+};
+
+void check_inputs(const std::vector<SampleInput>& inputs) {
+    if (inputs.empty()) throw Error("no input files");
+    std::map<std::string, std::string> seen;
+    for (const auto& in : inputs) {
+        auto [it, added] = seen.emplace(in.name, in.path);
+        if (!added)
+            throw Error("inputs " + it->second + " and " + in.path + " give the same sample name " + in.name);
+    }
+}
+
+}  // namespace
+
+void create_archive(const std::vector<SampleInput>& inputs, const std::filesystem::path& output,
+                    const CreateConfig& cfg, const ProgressFn& progress) {
+    check_inputs(inputs);
+    tbb::task_arena arena(static_cast<int>(std::max(1u, cfg.threads)));
+    arena.execute([&] {
+        // Splitters come from the reference (the first input), which is also sample 0.
+        auto reference = std::make_shared<SampleBatch>();
+        reference->index = 0;
+        reference->name = inputs[0].name;
+        reference->contigs = read_sample(inputs[0]);
+        std::vector<Codes> ref_seqs;
+        ref_seqs.reserve(reference->contigs.size());
+        for (auto& c : reference->contigs) {
+            ref_seqs.push_back(c.seq);
+            reference->bases += c.seq.size();
+        }
+        std::vector<uint64_t> splitters = select_splitters(ref_seqs, cfg.k, cfg.segment_size);
+        std::vector<Codes>().swap(ref_seqs);
+
+        OutputFile out(output);
+        ArchiveBuilder builder(cfg, std::move(splitters));
+        OrderedWriter writer(out, cfg);
+
+        using namespace tbb::flow;
+        graph g;
+        size_t next_input = 0;
+        input_node<SampleBatchPtr> reader(g, [&](tbb::flow_control& fc) -> SampleBatchPtr {
+            if (next_input >= inputs.size()) {
+                fc.stop();
+                return nullptr;
+            }
+            const size_t i = next_input++;
+            if (i == 0) return std::move(reference);
+            auto b = std::make_shared<SampleBatch>();
+            b->index = static_cast<uint32_t>(i);
+            b->name = inputs[i].name;
+            b->contigs = read_sample(inputs[i]);
+            for (auto& c : b->contigs) b->bases += c.seq.size();
+            return b;
+        });
+        limiter_node<SampleBatchPtr> limiter(g, std::max<size_t>(1, cfg.read_ahead));
+        function_node<SampleBatchPtr, BatchOutputPtr> compressor(
+            g, serial, [&](SampleBatchPtr b) { return builder.compress(*b); });
+        function_node<BatchOutputPtr, continue_msg> ordered_writer(g, serial, [&](BatchOutputPtr b) {
+            writer.write_batch(*b);
+            if (progress) progress(writer.samples(), writer.bases());
+            return continue_msg();
+        });
+        make_edge(reader, limiter);
+        make_edge(limiter, compressor);
+        make_edge(compressor, ordered_writer);
+        make_edge(ordered_writer, limiter.decrementer());
+        reader.activate();
+        g.wait_for_all();
+
+        writer.close(builder);
+        out.commit();
+    });
+}
+
+}  // namespace agcflow

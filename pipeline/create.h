@@ -1,0 +1,40 @@
+// agc-flow create: compresses a collection of FASTA files into an AGC v3 archive,
+// byte-identical to AGC 3.2.2's for the same inputs and parameters, whatever the thread count.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace agcflow {
+
+struct CreateConfig {
+    uint32_t k = 31;
+    uint32_t min_match_len = 20;
+    uint32_t pack_cardinality = 50;
+    uint32_t segment_size = 60000;
+    uint32_t threads = 1;
+    uint32_t verbosity = 0;
+    bool adaptive = false;
+    bool concatenated = false;
+    double fallback_fraction = 0.0;
+    // Samples read ahead of the one being compressed (bounds memory to that many samples).
+    uint32_t read_ahead = 2;
+};
+
+struct SampleInput {
+    std::string name;  // sample name (from the file name, as AGC derives it)
+    std::string path;  // FASTA file, plain or gzipped
+};
+
+// Progress after each sample: samples done, bases done.
+using ProgressFn = std::function<void(uint32_t samples_done, uint64_t bases_done)>;
+
+// Writes the archive to `output` (standard output when empty). The first input is the
+// reference. Throws Error on bad input; a failed run leaves no file at `output`.
+void create_archive(const std::vector<SampleInput>& inputs, const std::filesystem::path& output,
+                    const CreateConfig& config, const ProgressFn& progress = {});
+
+}  // namespace agcflow

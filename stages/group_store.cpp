@@ -1,0 +1,50 @@
+#include "stages/group_store.h"
+
+#include <algorithm>
+
+namespace agcflow {
+
+GroupStore::GroupStore(uint32_t group_id, uint32_t pack_cardinality, uint32_t min_match_len)
+    : id_(group_id), pack_cardinality_(pack_cardinality), min_match_len_(min_match_len) {
+    if (is_raw()) {
+        pack_.push_back({kRawGroupPlaceholder});
+        count_ = 1;
+    }
+}
+
+void GroupStore::flush_pack(std::vector<GroupPart>& parts) {
+    parts.push_back({false, encode_pack(pack_)});
+    pack_.clear();
+}
+
+uint32_t GroupStore::add(std::vector<uint8_t>&& segment, std::vector<GroupPart>& parts) {
+    if (is_raw()) {
+        if (pack_.size() == pack_cardinality_) flush_pack(parts);
+        pack_.push_back(std::move(segment));
+        return count_++;
+    }
+    if (count_ == 0) {
+        // The first segment becomes the reference, id 0.
+        parts.push_back({true, encode_reference_part(segment)});
+        ref_size_ = segment.size() + 1;
+        encoder_ = std::make_unique<LzEncoder>(std::move(segment), min_match_len_);
+        count_ = 1;
+        return 0;
+    }
+    // A full pack is written before the next delta is even encoded (so a delta equal to
+    // one in the previous pack is stored again).
+    if (pack_.size() == pack_cardinality_) flush_pack(parts);
+    std::vector<uint8_t> delta;
+    encoder_->encode(segment, delta);
+    if (delta.empty()) return 0;  // identical to the reference
+    auto same = std::find(pack_.begin(), pack_.end(), delta);
+    if (same != pack_.end()) return count_ - static_cast<uint32_t>(pack_.end() - same);
+    pack_.push_back(std::move(delta));
+    return count_++;
+}
+
+void GroupStore::finish(std::vector<GroupPart>& parts) {
+    if (!pack_.empty()) flush_pack(parts);
+}
+
+}  // namespace agcflow

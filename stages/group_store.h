@@ -1,0 +1,56 @@
+// One segment group as create fills it (agc-compression-algorithm.md §5.1, §5.6): the
+// reference and LZ index of an LZ group (id >= 16), or the raw entries of a raw group
+// (0..15), with the pack being filled. Adding a segment returns its in-group id and may
+// complete a part, which the caller collects and writes in stream order.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "stages/group_parts.h"
+#include "stages/lz_encoder.h"
+#include "stages/nucleotide.h"
+
+namespace agcflow {
+
+// A part produced by a group, not yet written.
+struct GroupPart {
+    bool is_reference = false;  // x<g>r, else x<g>d
+    EncodedPart part;
+};
+
+class GroupStore {
+public:
+    // A raw group gets AGC's 0x7F placeholder as entry 0.
+    GroupStore(uint32_t group_id, uint32_t pack_cardinality, uint32_t min_match_len);
+
+    uint32_t id() const { return id_; }
+    bool is_raw() const { return id_ < kNumRawGroups; }
+
+    // Adds a segment (already in storage orientation); returns its in-group id. Completed
+    // parts are appended to `parts`.
+    uint32_t add(std::vector<uint8_t>&& segment, std::vector<GroupPart>& parts);
+
+    // The open pack, if any, as a last part.
+    void finish(std::vector<GroupPart>& parts);
+
+    // For classification (read-only, thread-safe once the reference exists): the LZ encoder
+    // of the group's reference, and AGC's ref_size (reference length + 1; 0 = no reference).
+    const LzEncoder* encoder() const { return encoder_.get(); }
+    uint64_t ref_size() const { return ref_size_; }
+
+private:
+    void flush_pack(std::vector<GroupPart>& parts);
+
+    uint32_t id_;
+    uint32_t pack_cardinality_;
+    uint32_t min_match_len_;
+    uint32_t count_ = 0;  // AGC's no_seqs: ids handed out so far (reference/placeholder included)
+    uint64_t ref_size_ = 0;
+    std::unique_ptr<LzEncoder> encoder_;
+    std::vector<std::vector<uint8_t>> pack_;
+};
+
+}  // namespace agcflow

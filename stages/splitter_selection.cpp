@@ -1,0 +1,88 @@
+#include "stages/splitter_selection.h"
+
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/parallel_sort.h>
+
+#include <algorithm>
+
+#include "stages/kmer_scan.h"
+
+namespace agcflow {
+
+std::vector<uint64_t> reference_singletons(const std::vector<Codes>& contigs, uint32_t k) {
+    size_t total = 0;
+    for (auto& c : contigs) total += c.size();
+    std::vector<uint64_t> all;
+    all.reserve(total);
+    for (auto& c : contigs) {
+        RollingKmer km(k);
+        for (uint8_t x : c) {
+            if (x > 3) {
+                km.reset();
+                continue;
+            }
+            km.push(x);
+            if (km.full()) all.push_back(km.canonical());
+        }
+    }
+    tbb::parallel_sort(all.begin(), all.end());
+    size_t out = 0;
+    for (size_t i = 0; i < all.size();) {
+        size_t j = i + 1;
+        while (j < all.size() && all[j] == all[i]) ++j;
+        if (j == i + 1) all[out++] = all[i];
+        i = j;
+    }
+    all.resize(out);
+    all.shrink_to_fit();
+    return all;
+}
+
+std::vector<uint64_t> splitters_in_contig(const Codes& contig, const std::vector<uint64_t>& singletons, uint32_t k,
+                                          uint32_t segment_size) {
+    std::vector<uint64_t> chosen;
+    std::vector<uint64_t> recent;  // k-mers seen since the last chosen splitter
+    uint64_t distance = segment_size;  // so that the first candidate is taken at once
+    RollingKmer km(k);
+    auto candidate = [&](uint64_t v) { return std::binary_search(singletons.begin(), singletons.end(), v); };
+    for (uint8_t x : contig) {
+        if (x > 3) {
+            km.reset();
+        } else {
+            km.push(x);
+            if (km.full()) {
+                const uint64_t v = km.canonical();
+                recent.push_back(v);
+                if (distance >= segment_size && candidate(v)) {
+                    chosen.push_back(v);
+                    distance = 0;
+                    km.reset();
+                    recent.clear();
+                }
+            }
+        }
+        ++distance;
+    }
+    // The contig's last candidate is a splitter too, however close to the previous one.
+    for (auto it = recent.rbegin(); it != recent.rend(); ++it)
+        if (candidate(*it)) {
+            chosen.push_back(*it);
+            break;
+        }
+    return chosen;
+}
+
+std::vector<uint64_t> select_splitters(const std::vector<Codes>& reference, uint32_t k, uint32_t segment_size) {
+    const auto singletons = reference_singletons(reference, k);
+    std::vector<std::vector<uint64_t>> per_contig(reference.size());
+    tbb::parallel_for(size_t(0), reference.size(), [&](size_t i) {
+        per_contig[i] = splitters_in_contig(reference[i], singletons, k, segment_size);
+    });
+    std::vector<uint64_t> all;
+    for (auto& v : per_contig) all.insert(all.end(), v.begin(), v.end());
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    return all;
+}
+
+}  // namespace agcflow

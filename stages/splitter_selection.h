@@ -1,0 +1,35 @@
+// Splitters: the canonical k-mers that cut contigs into segments (agc-compression-algorithm.md
+// §3.1-3.2). They are chosen on the reference only: k-mers occurring exactly once in it
+// (both strands counted), about one per segment_size bases along each contig, plus the last
+// candidate of each contig.
+#pragma once
+
+#include <cstdint>
+#include <unordered_set>
+#include <vector>
+
+#include "stages/nucleotide.h"
+
+namespace agcflow {
+
+// Sorted canonical k-mers that occur exactly once in all `contigs` together.
+std::vector<uint64_t> reference_singletons(const std::vector<Codes>& contigs, uint32_t k);
+
+// The splitters chosen along one contig, in contig order.
+std::vector<uint64_t> splitters_in_contig(const Codes& contig, const std::vector<uint64_t>& singletons, uint32_t k,
+                                          uint32_t segment_size);
+
+// All splitters of the reference, sorted ascending (contigs scanned in parallel).
+std::vector<uint64_t> select_splitters(const std::vector<Codes>& reference, uint32_t k, uint32_t segment_size);
+
+// Membership test for the hot path of cutting contigs.
+class SplitterSet {
+public:
+    explicit SplitterSet(const std::vector<uint64_t>& splitters) : set_(splitters.begin(), splitters.end()) {}
+    bool contains(uint64_t kmer) const { return set_.count(kmer) != 0; }
+
+private:
+    std::unordered_set<uint64_t> set_;
+};
+
+}  // namespace agcflow

@@ -1,0 +1,80 @@
+// agc-flow create against AGC 3.2.2: for the same inputs and parameters the archive must be
+// byte-identical to the golden one, at any thread count.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tests/test_support.h"
+
+namespace agcflow {
+namespace {
+
+using test::fixture;
+using test::read_file;
+using test::run_cli;
+using test::TempDir;
+
+struct ParityCase {
+    std::string name;
+    std::string folder;                 // fixture folder; inputs are in <folder>/input
+    std::vector<std::string> options;   // create options before the inputs
+    std::vector<std::string> inputs;    // empty: read inputs.txt
+    std::string golden;                 // archive in <folder>
+};
+
+std::vector<std::string> inputs_txt(const std::string& folder) {
+    std::ifstream in(fixture(folder) / "inputs.txt");
+    std::vector<std::string> v;
+    for (std::string w; in >> w;) v.push_back(w);
+    return v;
+}
+
+const std::vector<std::string> kSynInputs = {"ref.fa", "sample00.fa", "sample01.fa", "sample02.fa",
+                                             "sample03.fa", "sample04.fa.gz", "sample05.fa.gz"};
+
+std::vector<ParityCase> cases() {
+    return {
+        {"syn_default", "syn-small", {}, kSynInputs, "default.agc"},
+        {"syn_small_seg", "syn-small", {"-s", "5000", "-k", "25", "-l", "18", "-b", "3"}, kSynInputs, "small-seg.agc"},
+        {"syn_first_three", "syn-small", {"-s", "5000"}, {"ref.fa", "sample00.fa", "sample01.fa", "sample02.fa"},
+         "first-three.agc"},
+        {"toy_default", "toy", {}, {"ref.fa", "a.fa", "b.fa", "c.fa"}, "default.agc"},
+        {"sarscov2", "real-sarscov2_97_2022", {}, {}, "default.agc"},
+        {"yeast_mito", "real-yeast_mito_scerevisiae7", {}, {}, "default.agc"},
+        {"human_lpa", "real-human_LPA14", {}, {}, "default.agc"},
+    };
+}
+
+class CreateParity : public ::testing::TestWithParam<std::tuple<ParityCase, int>> {};
+
+TEST_P(CreateParity, ByteIdenticalToAgc) {
+    const auto& [c, threads] = GetParam();
+    TempDir dir;
+    auto out = dir / "out.agc";
+    std::vector<std::string> args = {"create", "-t", std::to_string(threads)};
+    args.insert(args.end(), c.options.begin(), c.options.end());
+    args.push_back("-o");
+    args.push_back(out.string());
+    auto inputs = c.inputs.empty() ? inputs_txt(c.folder) : c.inputs;
+    args.insert(args.end(), inputs.begin(), inputs.end());
+    auto cwd = c.folder == "toy" ? fixture(c.folder) : fixture(c.folder) / "input";
+    auto r = run_cli(args, cwd);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string golden = read_file(fixture(c.folder) / c.golden);
+    const std::string ours = read_file(out);
+    if (ours != golden) {
+        size_t i = 0;
+        while (i < ours.size() && i < golden.size() && ours[i] == golden[i]) ++i;
+        FAIL() << "archive differs from " << c.folder << "/" << c.golden << " at byte " << i << " (sizes "
+               << ours.size() << " vs " << golden.size() << ")";
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Golden, CreateParity,
+                         ::testing::Combine(::testing::ValuesIn(cases()), ::testing::Values(1, 2, 5)),
+                         [](const auto& info) {
+                             return std::get<0>(info.param).name + "_t" + std::to_string(std::get<1>(info.param));
+                         });
+
+}  // namespace
+}  // namespace agcflow
