@@ -1,0 +1,219 @@
+// create on generated collections: every archive reads back to exactly its input (upper-cased),
+// identically at any thread count; and every kind of bad input is refused with one clear line,
+// a non-zero exit and no archive at the output path.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+
+#include "tests/test_support.h"
+
+namespace agcflow {
+namespace {
+
+using test::read_file;
+using test::run_cli;
+using test::TempDir;
+using test::write_file;
+
+// Deterministic PRNG (splitmix64), so the collection is the same everywhere.
+struct Rng {
+    uint64_t s;
+    uint64_t next() {
+        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    uint64_t below(uint64_t n) { return next() % n; }
+};
+
+std::string random_dna(Rng& r, size_t n) {
+    std::string s(n, 'A');
+    for (auto& c : s) c = "ACGT"[r.below(4)];
+    return s;
+}
+
+// A sample derived from the reference: SNPs, indels, an inversion, a duplication, N runs,
+// IUPAC codes, lower case, plus short contigs and a novel one.
+std::string mutate(Rng& r, const std::string& ref) {
+    std::string s = ref;
+    for (int i = 0; i < 40 && s.size() > 100; ++i) s[r.below(s.size())] = "ACGT"[r.below(4)];
+    for (int i = 0; i < 8; ++i) {
+        size_t p = r.below(s.size() - 50);
+        if (r.below(2))
+            s.erase(p, 1 + r.below(20));
+        else
+            s.insert(p, random_dna(r, 1 + r.below(20)));
+    }
+    if (s.size() > 5000) {
+        size_t p = r.below(s.size() - 3000), n = 500 + r.below(2000);
+        std::string inv(s.rbegin() + (s.size() - p - n), s.rbegin() + (s.size() - p));
+        for (auto& c : inv) c = c == 'A' ? 'T' : c == 'T' ? 'A' : c == 'C' ? 'G' : c == 'G' ? 'C' : c;
+        s.replace(p, n, inv);
+        size_t q = r.below(s.size() - 1000);
+        s.insert(r.below(s.size()), s.substr(q, 300 + r.below(500)));
+    }
+    s.replace(r.below(s.size() - 200), 30 + r.below(100), std::string(50, 'N'));
+    for (int i = 0; i < 5; ++i) s[r.below(s.size())] = "RYSWKMBDHVU"[r.below(11)];
+    for (int i = 0; i < 5; ++i) {
+        size_t p = r.below(s.size());
+        s[p] = static_cast<char>(std::tolower(s[p]));
+    }
+    return s;
+}
+
+std::string fasta(const std::vector<std::pair<std::string, std::string>>& recs, size_t width = 60) {
+    std::string out;
+    for (auto& [name, seq] : recs) {
+        out += ">" + name + "\n";
+        for (size_t i = 0; i < seq.size(); i += width) out += seq.substr(i, width) + "\n";
+    }
+    return out;
+}
+
+std::string upper(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::toupper(c));
+    return s;
+}
+
+// Writes ref + n samples into dir; returns the file names (ref first) and the expected
+// getcol output at line length 80.
+std::pair<std::vector<std::string>, std::string> make_collection(const TempDir& dir, int n, uint64_t seed) {
+    Rng r{seed};
+    std::vector<std::pair<std::string, std::string>> ref = {
+        {"chr1", random_dna(r, 150000)}, {"chr2 some description", random_dna(r, 90000)},
+        {"chr3", random_dna(r, 30000)}, {"short", random_dna(r, 20)}, {"tiny", "ACGTN"}};
+    std::vector<std::string> files = {"ref.fa"};
+    std::vector<std::vector<std::pair<std::string, std::string>>> all = {ref};
+    write_file(dir / "ref.fa", fasta(ref));
+    for (int i = 0; i < n; ++i) {
+        std::vector<std::pair<std::string, std::string>> s;
+        for (auto& [name, seq] : ref) s.emplace_back(name, seq.size() > 1000 ? mutate(r, seq) : seq);
+        if (i % 2) s.emplace_back("novel" + std::to_string(i), random_dna(r, 7000));
+        std::string f = "s" + std::to_string(i) + ".fa";
+        write_file(dir / f, fasta(s, 70));
+        if (i % 3 == 2) {
+            ASSERT_EQ(std::system(("gzip -f " + (dir / f).string()).c_str()), 0), std::make_pair(files, std::string());
+            f += ".gz";
+        }
+        files.push_back(f);
+        all.push_back(s);
+    }
+    std::string expected;
+    for (auto& s : all) {
+        std::vector<std::pair<std::string, std::string>> up;
+        for (auto& [name, seq] : s) up.emplace_back(name, upper(seq));
+        expected += fasta(up, 80);
+    }
+    return {files, expected};
+}
+
+TEST(CreateRoundTrip, GeneratedCollectionReadsBackAtEveryThreadCount) {
+    TempDir dir;
+    auto [files, expected] = make_collection(dir, 7, 42);
+    std::string first;
+    for (int t : {1, 2, 4}) {
+        for (auto opts : {std::vector<std::string>{}, std::vector<std::string>{"-s", "2000", "-b", "3", "-k", "21"}}) {
+            std::vector<std::string> args = {"create", "-t", std::to_string(t), "-o", "out.agc"};
+            args.insert(args.end(), opts.begin(), opts.end());
+            args.insert(args.end(), files.begin(), files.end());
+            auto r = run_cli(args, dir.path());
+            ASSERT_EQ(r.exit_code, 0) << r.err;
+            auto back = run_cli({"getcol", "-t", "3", (dir / "out.agc").string()});
+            ASSERT_EQ(back.exit_code, 0) << back.err;
+            EXPECT_TRUE(back.out == expected) << "t=" << t << " opts=" << opts.size();
+            if (opts.empty()) {
+                std::string bytes = read_file(dir / "out.agc");
+                if (first.empty()) first = bytes;
+                EXPECT_TRUE(bytes == first) << "archive depends on -t (t=" << t << ")";
+            }
+        }
+    }
+}
+
+TEST(CreateRoundTrip, ArchiveGoesToStdoutWithoutO) {
+    TempDir dir;
+    auto [files, expected] = make_collection(dir, 2, 7);
+    std::vector<std::string> args = {"create"};
+    args.insert(args.end(), files.begin(), files.end());
+    auto r = run_cli(args, dir.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    write_file(dir / "piped.agc", r.out);
+    auto back = run_cli({"getcol", (dir / "piped.agc").string()});
+    EXPECT_TRUE(back.out == expected);
+}
+
+// ---- bad input ----
+
+struct BadCase {
+    std::string what;
+    std::string content;  // second input's content; empty name means "missing file"
+    std::string message;  // expected stderr line (without "agc-flow: ")
+};
+
+void expect_refused(const TempDir& dir, const std::vector<std::string>& inputs, const std::string& message) {
+    std::vector<std::string> args = {"create", "-o", "out.agc"};
+    args.insert(args.end(), inputs.begin(), inputs.end());
+    auto r = run_cli(args, dir.path());
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_EQ(r.err, "agc-flow: " + message + "\n");
+    EXPECT_FALSE(std::filesystem::exists(dir / "out.agc"));
+    for (auto& e : std::filesystem::directory_iterator(dir.path()))
+        EXPECT_EQ(e.path().filename().string().find("out.agc"), std::string::npos) << e.path();
+}
+
+TEST(CreateErrors, BadInputsAreRefusedAndLeaveNoArchive) {
+    TempDir dir;
+    Rng r{1};
+    write_file(dir / "ref.fa", fasta({{"c1", random_dna(r, 5000)}}));
+    expect_refused(dir, {"ref.fa", "missing.fa"}, "cannot open missing.fa: No such file or directory");
+    write_file(dir / "empty.fa", "");
+    expect_refused(dir, {"ref.fa", "empty.fa"}, "empty.fa: empty file, or no FASTA records");
+    write_file(dir / "text.fa", "hello world\n");
+    expect_refused(dir, {"ref.fa", "text.fa"}, "text.fa: not a FASTA file (it does not start with '>')");
+    write_file(dir / "x.fa", ">a\nACGTXACGT\n");
+    expect_refused(dir, {"ref.fa", "x.fa"},
+                   "x.fa, record 1 (a): 'X' at base 5 is not an IUPAC nucleotide letter (AGC would store it wrongly)");
+    write_file(dir / "at.fa", ">a\nAC\n>b\nAC@GT\n");
+    expect_refused(dir, {"ref.fa", "at.fa"},
+                   "at.fa, record 2 (b): '@' at base 3 is not an IUPAC nucleotide letter (AGC would store it wrongly)");
+    write_file(dir / "gap.fa", ">a\nAC-GT\n");
+    expect_refused(dir, {"ref.fa", "gap.fa"},
+                   "gap.fa, record 1 (a): '-' at base 3 is not an IUPAC nucleotide letter (AGC would store it wrongly)");
+    write_file(dir / "hole.fa", ">a\n>b\nACGT\n");
+    expect_refused(dir, {"ref.fa", "hole.fa"}, "hole.fa, record 1 (a): empty sequence (AGC would drop it)");
+    write_file(dir / "dup.fa", ">a x\nACGT\n>a x\nACGT\n");
+    expect_refused(dir, {"ref.fa", "dup.fa"}, "dup.fa: contig name 'a x' occurs twice (AGC would corrupt it)");
+    std::filesystem::create_directories(dir / "other");
+    write_file(dir / "other" / "ref.fa", fasta({{"c1", "ACGT"}}));
+    expect_refused(dir, {"ref.fa", "other/ref.fa"}, "inputs ref.fa and other/ref.fa give the same sample name ref");
+    write_file(dir / "bad.fa.gz", std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage", 18));
+    auto res = run_cli({"create", "-o", "out.agc", "ref.fa", "bad.fa.gz"}, dir.path());
+    EXPECT_NE(res.exit_code, 0);
+    EXPECT_EQ(res.err.rfind("agc-flow: cannot read bad.fa.gz: ", 0), 0u) << res.err;
+    EXPECT_FALSE(std::filesystem::exists(dir / "out.agc"));
+}
+
+TEST(CreateErrors, AnExistingOutputIsKeptWhenCreateFails) {
+    TempDir dir;
+    write_file(dir / "ref.fa", ">c\nACGT\n");
+    write_file(dir / "out.agc", "previous");
+    auto r = run_cli({"create", "-o", "out.agc", "ref.fa", "missing.fa"}, dir.path());
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_EQ(read_file(dir / "out.agc"), "previous");
+}
+
+TEST(CreateErrors, DuplicateFileNamesAreDroppedAsAgcDoes) {
+    TempDir dir;
+    Rng r{3};
+    write_file(dir / "ref.fa", fasta({{"c1", random_dna(r, 3000)}}));
+    write_file(dir / "s.fa", fasta({{"c1", random_dna(r, 3000)}}));
+    auto a = run_cli({"create", "-o", "a.agc", "ref.fa", "s.fa", "s.fa"}, dir.path());
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    auto l = run_cli({"listset", (dir / "a.agc").string()});
+    EXPECT_EQ(l.out, "ref\ns\n");
+}
+
+}  // namespace
+}  // namespace agcflow
