@@ -22,6 +22,8 @@ struct ParityCase {
     std::string golden;                 // archive in <folder>
 };
 
+void PrintTo(const ParityCase& c, std::ostream* os) { *os << c.name; }
+
 std::vector<std::string> inputs_txt(const std::string& folder) {
     std::ifstream in(fixture(folder) / "inputs.txt");
     std::vector<std::string> v;
