@@ -33,6 +33,11 @@ T clamp_option(T v, T lo, T hi) {
 uint32_t default_threads() { return std::max(1u, std::thread::hardware_concurrency() / 2); }
 uint32_t max_threads() { return std::max(16u, std::thread::hardware_concurrency()); }
 
+std::string threads_help() {
+    return "no. of threads (default: " + std::to_string(default_threads()) + "; min: 1; max: " +
+           std::to_string(max_threads()) + ")";
+}
+
 struct ReadOptions {
     std::string archive;
     std::vector<std::string> names;
@@ -65,10 +70,21 @@ void add_output(CLI::App* cmd, ReadOptions& o, const std::string& what) {
 void add_extract_options(CLI::App* cmd, ReadOptions& o) {
     cmd->add_option("-g", o.gzip_level, "optional gzip with given level (default: 0; min: 0; max: 9)");
     cmd->add_option("-l", o.line_length, "line length (default: 80; min: 40; max: 2000000000)");
-    cmd->add_option("-t", o.threads,
-                    "no of threads (default: " + std::to_string(default_threads()) + "; min: 1; max: " +
-                        std::to_string(max_threads()) + ")");
+    cmd->add_option("-t", o.threads, threads_help());
     cmd->add_option("-v", o.verbosity, "verbosity level (default: 0; min: 0; max: 2)");
+}
+
+// getset and getctg: names after the archive, output to one file or stdout.
+CLI::App* add_selective_extract(CLI::App& app, ReadOptions& o, const std::string& name, const std::string& help,
+                                const std::string& what, const std::string& what_help, const std::string& prefetch_help) {
+    auto* cmd = app.add_subcommand(name, help);
+    add_archive(cmd, o);
+    cmd->add_option(what, o.names, what_help)->required();
+    add_extract_options(cmd, o);
+    add_output(cmd, o, "output to file (default: output is sent to stdout)");
+    cmd->add_flag("-p", o.no_prefetch, prefetch_help);
+    cmd->add_flag("-s", o.streaming, "enable streaming mode (slower but needs less memory)");
+    return cmd;
 }
 
 int run_getset(const ReadOptions& o) {
@@ -237,9 +253,7 @@ int main(int argc, char** argv) {
     create->add_option("-l", co.min_match_len, "min. match length (default: 20; min: 15; max: 32)");
     create->add_option("-o", co.output, "output to file (default: output is sent to stdout)");
     create->add_option("-s", co.segment_size, "expected segment size (default: 60000; min: 100; max: 1000000)");
-    create->add_option("-t", co.threads,
-                       "no. of threads (default: " + std::to_string(default_threads()) + "; min: 1; max: " +
-                           std::to_string(max_threads()) + ")");
+    create->add_option("-t", co.threads, threads_help());
     create->add_option("-v", co.verbosity, "verbosity level (default: 0; min: 0; max: 2)");
 
 
@@ -250,21 +264,11 @@ int main(int argc, char** argv) {
     getcol->add_flag("-f", ro.fast, "fast mode (needs more RAM)");
     getcol->add_flag("-r", ro.no_reference, "without reference");
 
-    auto* getset = app.add_subcommand("getset", "extract sample(s)");
-    add_archive(getset, ro);
-    getset->add_option("sample", ro.names, "sample name(s)")->required();
-    add_extract_options(getset, ro);
-    add_output(getset, ro, "output to file (default: output is sent to stdout)");
-    getset->add_flag("-p", ro.no_prefetch, "disable file prefetching (useful for small genomes)");
-    getset->add_flag("-s", ro.streaming, "enable streaming mode (slower but needs less memory)");
-
-    auto* getctg = app.add_subcommand("getctg", "extract contig(s): name, name@sample, name:from-to, name@sample:from-to");
-    add_archive(getctg, ro);
-    getctg->add_option("contig", ro.names, "contig query/queries")->required();
-    add_extract_options(getctg, ro);
-    add_output(getctg, ro, "output to file (default: output is sent to stdout)");
-    getctg->add_flag("-p", ro.no_prefetch, "disable file prefetching (useful for short queries)");
-    getctg->add_flag("-s", ro.streaming, "enable streaming mode (slower but needs less memory)");
+    auto* getset = add_selective_extract(app, ro, "getset", "extract sample(s)", "sample", "sample name(s)",
+                                         "disable file prefetching (useful for small genomes)");
+    auto* getctg = add_selective_extract(
+        app, ro, "getctg", "extract contig(s): name, name@sample, name:from-to, name@sample:from-to", "contig",
+        "contig query/queries", "disable file prefetching (useful for short queries)");
 
     auto* listref = app.add_subcommand("listref", "list reference sample name");
     add_archive(listref, ro);
