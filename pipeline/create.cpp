@@ -24,6 +24,7 @@
 #include <unordered_set>
 
 #include "io/archive_writer.h"
+#include "io/archive_catalog.h"
 #include "io/collection.h"
 #include "io/error.h"
 #include "io/fasta_input.h"
@@ -54,31 +55,113 @@ const std::map<std::string, std::string> kFileTypeInfo = {
 struct InputContig {
     std::string name;
     Codes seq;
+    uint32_t sample = 0;  // index of its sample in the archive
 };
 
-// One batch: a sample's contigs, read and converted.
-struct SampleBatch {
-    uint32_t index = 0;
-    std::string name;
+// One batch: the contigs routed against one frozen state. Normally one sample (file); with
+// -c, P records (and a last, possibly empty, batch at the end), as AGC synchronises.
+struct ContigBatch {
     std::vector<InputContig> contigs;
+    std::vector<std::string> new_samples;  // samples first seen in this batch, in order
+    uint32_t samples_registered = 0;       // samples known once this batch was read
     uint64_t bases = 0;
 };
-using SampleBatchPtr = std::shared_ptr<SampleBatch>;
+using ContigBatchPtr = std::shared_ptr<ContigBatch>;
 
 // What the writer needs from one compressed batch.
 struct BatchOutput {
-    SampleDesc sample;                      // with all segment descriptors
-    std::vector<uint32_t> new_groups;       // ascending: streams to register (r, d)
+    std::vector<std::string> new_samples;
+    std::vector<std::pair<uint32_t, ContigDesc>> contigs;  // (sample, contig with descriptors), input order
+    uint32_t samples_registered = 0;
+    std::vector<uint32_t> new_groups;  // ascending: streams to register (r, d)
     std::vector<std::pair<uint32_t, std::vector<GroupPart>>> parts;  // by ascending group id
     uint64_t bases = 0;
 };
 using BatchOutputPtr = std::shared_ptr<BatchOutput>;
 
-std::vector<InputContig> read_sample(const SampleInput& in) {
-    std::vector<InputContig> contigs;
-    for (auto& rec : read_fasta_file(in.path)) contigs.push_back({std::move(rec.name), std::move(rec.seq)});
-    return contigs;
-}
+// Produces the batches in input order: reads the files, registers samples and contigs.
+class BatchSource {
+public:
+    BatchSource(const std::vector<SampleInput>& inputs, const CreateConfig& cfg) : inputs_(inputs), cfg_(cfg) {}
+
+    // The reference's contigs, read once for splitter selection and kept for batch 0.
+    std::vector<Codes> reference_sequences() {
+        cached_ = read_fasta_file(inputs_[0].path);
+        std::vector<Codes> seqs;
+        for (auto& r : cached_) seqs.push_back(r.seq);
+        return seqs;
+    }
+
+    // The next batch, or nullptr after the last.
+    ContigBatchPtr next() {
+        return cfg_.concatenated ? next_concatenated() : next_file();
+    }
+
+private:
+    ContigBatchPtr next_file() {
+        if (file_ >= inputs_.size()) return nullptr;
+        auto b = std::make_shared<ContigBatch>();
+        auto recs = file_ == 0 && !cached_.empty() ? std::move(cached_) : read_fasta_file(inputs_[file_].path);
+        const uint32_t sample = static_cast<uint32_t>(file_);
+        b->new_samples.push_back(inputs_[file_].name);
+        for (auto& r : recs) {
+            b->bases += r.seq.size();
+            b->contigs.push_back({std::move(r.name), std::move(r.seq), sample});
+        }
+        ++file_;
+        b->samples_registered = static_cast<uint32_t>(file_);
+        return b;
+    }
+
+    // -c: every record is a sample named by the first word of its header (consecutive records
+    // with the same first word form one sample); a batch is P records.
+    ContigBatchPtr next_concatenated() {
+        if (finished_) return nullptr;
+        auto b = std::make_shared<ContigBatch>();
+        FastaRecord r;
+        while (b->contigs.size() < cfg_.pack_cardinality) {
+            if (!input_) {
+                if (file_ >= inputs_.size()) {
+                    finished_ = true;  // AGC always ends with one more sync: a last, maybe empty, batch
+                    break;
+                }
+                input_ = std::make_unique<FastaInput>(inputs_[file_].path);
+            }
+            if (!input_->next(r)) {
+                input_.reset();
+                ++file_;
+                continue;
+            }
+            const std::string& path = inputs_[file_].path;
+            if (!full_names_.insert(r.name).second)
+                throw Error(path + ": contig name '" + r.name + "' occurs twice (AGC would corrupt it)");
+            std::string sample = contig_first_word(r.name);
+            if (sample != current_) {
+                if (!sample_names_.insert(sample).second)
+                    throw Error(path + ": records of sample " + sample +
+                                " are not consecutive (AGC would drop the later ones)");
+                current_ = sample;
+                b->new_samples.push_back(sample);
+                ++samples_;
+            }
+            b->bases += r.seq.size();
+            b->contigs.push_back({std::move(r.name), std::move(r.seq), samples_ - 1});
+        }
+        b->samples_registered = samples_;
+        return b;
+    }
+
+    const std::vector<SampleInput>& inputs_;
+    const CreateConfig& cfg_;
+    std::vector<FastaRecord> cached_;
+    size_t file_ = 0;
+    // -c state
+    std::unique_ptr<FastaInput> input_;
+    bool finished_ = false;
+    std::string current_;
+    uint32_t samples_ = 0;
+    std::unordered_set<std::string> sample_names_, full_names_;
+};
 
 // A routed segment waiting for the store phase, with its place in the collection.
 struct Placed {
@@ -111,12 +194,13 @@ public:
     }
 
     // Compressor stage: route, number new groups, store. Serial across batches.
-    BatchOutputPtr compress(SampleBatch& batch) {
+    BatchOutputPtr compress(ContigBatch& batch) {
         auto out = std::make_shared<BatchOutput>();
-        out->sample.name = batch.name;
+        out->new_samples = std::move(batch.new_samples);
+        out->samples_registered = batch.samples_registered;
         out->bases = batch.bases;
         const size_t n = batch.contigs.size();
-        out->sample.contigs.resize(n);
+        out->contigs.resize(n);
 
         // 1. Route every contig in parallel against the frozen map.
         std::vector<std::vector<RoutedSegment>> routed(n);
@@ -135,10 +219,13 @@ public:
         // 2. Register: sort known entries per group, number new keys in sorted order.
         std::vector<Placed> placed;
         for (size_t i = 0; i < n; ++i) {
-            out->sample.contigs[i].name = batch.contigs[i].name;
-            out->sample.contigs[i].segments.resize(routed[i].size());
+            out->contigs[i].first = batch.contigs[i].sample;
+            out->contigs[i].second.name = batch.contigs[i].name;
+            out->contigs[i].second.segments.resize(routed[i].size());
             for (auto& r : routed[i]) placed.push_back({static_cast<uint32_t>(i), std::move(r)});
         }
+        // AGC's order: (sample name, contig name, part); within a batch the sample name is the
+        // same for all (with -c it is empty), so the contig name decides.
         auto before = [&](const Placed* a, const Placed* b) {
             const std::string& an = batch.contigs[a->contig].name;
             const std::string& bn = batch.contigs[b->contig].name;
@@ -184,7 +271,7 @@ public:
             for (Placed* p : by_group[g]) {
                 const auto len = static_cast<uint32_t>(p->seg.data.size());
                 const uint32_t id = store.add(std::move(p->seg.data), parts[t]);
-                out->sample.contigs[p->contig].segments[p->seg.part_no] = {g, id, len, p->seg.rev_comp};
+                out->contigs[p->contig].second.segments[p->seg.part_no] = {g, id, len, p->seg.rev_comp};
             }
         });
         for (size_t t = 0; t < touched.size(); ++t)
@@ -232,15 +319,32 @@ public:
             if (group_streams_.size() != g) throw Error("internal: group streams out of order");
             group_streams_.push_back({r, d});
         }
-        sample_names_.push_back(b.sample.name);
-        pending_.push_back(std::move(b.sample));
-        if (pending_.size() == cfg_.pack_cardinality) write_collection_batch();
+        for (auto& name : b.new_samples) samples_.push_back({name, {}});
+        for (auto& [sample, contig] : b.contigs) {
+            if (sample < stored_)
+                throw Error("sample " + samples_[sample].name +
+                            " has records on both sides of a collection batch boundary (AGC would lose them)");
+            samples_[sample].contigs.push_back(std::move(contig));
+        }
+        // AGC's bookkeeping: a collection batch of P samples is cut when the count of processed
+        // samples reaches a multiple of P. With -c the count jumps by P per batch, capped at the
+        // samples registered so far, which can cut the same batch twice (the second time with
+        // no contigs left, P21).
+        if (cfg_.concatenated)
+            processed_ = std::min(processed_ / cfg_.pack_cardinality * cfg_.pack_cardinality + cfg_.pack_cardinality,
+                                  b.samples_registered);
+        else
+            ++processed_;
+        if (processed_ % cfg_.pack_cardinality == 0)
+            write_collection_batch(processed_ - cfg_.pack_cardinality, processed_);
         write_parts(b.parts);
         bases_ += b.bases;
     }
 
     void close(ArchiveBuilder& builder) {
-        if (!pending_.empty()) write_collection_batch();
+        const uint32_t total = static_cast<uint32_t>(samples_.size());
+        if (total % cfg_.pack_cardinality != 0)
+            write_collection_batch(total / cfg_.pack_cardinality * cfg_.pack_cardinality, total);
         auto leftovers = builder.finish_groups();
         write_parts(leftovers);
 
@@ -268,20 +372,25 @@ public:
         }
         writer_.add_part(writer_.register_stream("file_type_info"), info, kFileTypeInfo.size());
 
-        auto raw = encode_sample_names(sample_names_);
+        std::vector<std::string> names;
+        for (auto& smp : samples_) names.push_back(smp.name);
+        auto raw = encode_sample_names(names);
         writer_.add_part(samples_stream_, zstd_compress(raw, kSamplesZstdLevel), raw.size());
         writer_.finish();
     }
 
     uint64_t bases() const { return bases_; }
-    uint32_t samples() const { return static_cast<uint32_t>(sample_names_.size()); }
+    uint32_t samples() const { return static_cast<uint32_t>(samples_.size()); }
 
 private:
-    void write_collection_batch() {
-        auto names = encode_contig_names(pending_);
+    // Writes samples [from, to) and drops their contigs (they are written once and for all).
+    void write_collection_batch(uint32_t from, uint32_t to) {
+        std::span<const SampleDesc> batch(samples_.data() + from, to - from);
+        auto names = encode_contig_names(batch);
         writer_.add_part(contigs_stream_, zstd_compress(names, kContigsZstdLevel), names.size());
-        writer_.add_part(details_stream_, encode_segment_details(pending_, cfg_.segment_size + cfg_.k), 0);
-        pending_.clear();
+        writer_.add_part(details_stream_, encode_segment_details(batch, cfg_.segment_size + cfg_.k), 0);
+        for (uint32_t i = from; i < to; ++i) std::vector<ContigDesc>().swap(samples_[i].contigs);
+        stored_ = std::max(stored_, to);
     }
 
     void write_parts(std::vector<std::pair<uint32_t, std::vector<GroupPart>>>& parts) {
@@ -298,8 +407,9 @@ private:
     const CreateConfig& cfg_;
     uint32_t samples_stream_, contigs_stream_, details_stream_;
     std::vector<std::pair<uint32_t, uint32_t>> group_streams_;  // (r, d) stream ids per group
-    std::vector<std::string> sample_names_;
-    std::vector<SampleDesc> pending_;  // the collection batch being filled
+    std::vector<SampleDesc> samples_;  // names of all; contigs until their collection batch is written
+    uint32_t processed_ = 0;           // AGC's processed_samples
+    uint32_t stored_ = 0;              // samples before this have their collection batch written
     uint64_t bases_ = 0;
 };
 
@@ -317,22 +427,13 @@ void check_inputs(const std::vector<SampleInput>& inputs) {
 
 void create_archive(const std::vector<SampleInput>& inputs, const std::filesystem::path& output,
                     const CreateConfig& cfg, const ProgressFn& progress) {
-    check_inputs(inputs);
+    if (inputs.empty()) throw Error("no input files");
+    if (!cfg.concatenated) check_inputs(inputs);
     tbb::task_arena arena(static_cast<int>(std::max(1u, cfg.threads)));
     arena.execute([&] {
         // Splitters come from the reference (the first input), which is also sample 0.
-        auto reference = std::make_shared<SampleBatch>();
-        reference->index = 0;
-        reference->name = inputs[0].name;
-        reference->contigs = read_sample(inputs[0]);
-        std::vector<Codes> ref_seqs;
-        ref_seqs.reserve(reference->contigs.size());
-        for (auto& c : reference->contigs) {
-            ref_seqs.push_back(c.seq);
-            reference->bases += c.seq.size();
-        }
-        std::vector<uint64_t> splitters = select_splitters(ref_seqs, cfg.k, cfg.segment_size);
-        std::vector<Codes>().swap(ref_seqs);
+        BatchSource source(inputs, cfg);
+        std::vector<uint64_t> splitters = select_splitters(source.reference_sequences(), cfg.k, cfg.segment_size);
 
         OutputFile out(output);
         ArchiveBuilder builder(cfg, std::move(splitters));
@@ -340,24 +441,14 @@ void create_archive(const std::vector<SampleInput>& inputs, const std::filesyste
 
         using namespace tbb::flow;
         graph g;
-        size_t next_input = 0;
-        input_node<SampleBatchPtr> reader(g, [&](tbb::flow_control& fc) -> SampleBatchPtr {
-            if (next_input >= inputs.size()) {
-                fc.stop();
-                return nullptr;
-            }
-            const size_t i = next_input++;
-            if (i == 0) return std::move(reference);
-            auto b = std::make_shared<SampleBatch>();
-            b->index = static_cast<uint32_t>(i);
-            b->name = inputs[i].name;
-            b->contigs = read_sample(inputs[i]);
-            for (auto& c : b->contigs) b->bases += c.seq.size();
+        input_node<ContigBatchPtr> reader(g, [&](tbb::flow_control& fc) -> ContigBatchPtr {
+            auto b = source.next();
+            if (!b) fc.stop();
             return b;
         });
-        limiter_node<SampleBatchPtr> limiter(g, std::max<size_t>(1, cfg.read_ahead));
-        function_node<SampleBatchPtr, BatchOutputPtr> compressor(
-            g, serial, [&](SampleBatchPtr b) { return builder.compress(*b); });
+        limiter_node<ContigBatchPtr> limiter(g, std::max<size_t>(1, cfg.read_ahead));
+        function_node<ContigBatchPtr, BatchOutputPtr> compressor(
+            g, serial, [&](ContigBatchPtr b) { return builder.compress(*b); });
         function_node<BatchOutputPtr, continue_msg> ordered_writer(g, serial, [&](BatchOutputPtr b) {
             writer.write_batch(*b);
             if (progress) progress(writer.samples(), writer.bases());

@@ -72,6 +72,32 @@ TEST_P(CreateParity, ByteIdenticalToAgc) {
     }
 }
 
+// -c: concat.agc was made from ref.fa and sample00..02 with headers renamed sNN#1#<first word>.
+TEST(CreateParityConcat, ByteIdenticalToAgcAtEveryThreadCount) {
+    TempDir dir;
+    std::string concat;
+    for (std::string i : {"00", "01", "02"}) {
+        std::string text = read_file(fixture("syn-small/input/sample" + i + ".fa"));
+        size_t p = 0;
+        while (p < text.size()) {
+            size_t eol = text.find('\n', p);
+            std::string line = text.substr(p, eol - p);
+            if (!line.empty() && line[0] == '>')
+                line = ">s" + i + "#1#" + line.substr(1, line.find_first_of(" \t") - 1);
+            concat += line + "\n";
+            p = eol + 1;
+        }
+    }
+    test::write_file(dir / "concat-samples.fa", concat);
+    const std::string golden = read_file(fixture("syn-small/concat.agc"));
+    for (int t : {1, 2, 5}) {
+        auto r = run_cli({"create", "-t", std::to_string(t), "-c", "-o", (dir / "c.agc").string(),
+                          fixture("syn-small/input/ref.fa").string(), (dir / "concat-samples.fa").string()});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_TRUE(read_file(dir / "c.agc") == golden) << "-t " << t;
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Golden, CreateParity,
                          ::testing::Combine(::testing::ValuesIn(cases()), ::testing::Values(1, 2, 5)),
                          [](const auto& info) {

@@ -215,5 +215,32 @@ TEST(CreateErrors, DuplicateFileNamesAreDroppedAsAgcDoes) {
     EXPECT_EQ(l.out, "ref\ns\n");
 }
 
+// -c with a record count that is a multiple of P: AGC cuts the last collection batch twice,
+// the second time with no contigs (P21); the archive still reads back exactly.
+TEST(CreateConcatenated, BatchQuirkAndRoundTrip) {
+    TempDir dir;
+    Rng r{9};
+    std::vector<std::pair<std::string, std::string>> recs;
+    for (int i = 0; i < 6; ++i) recs.emplace_back("g" + std::to_string(i) + " desc", random_dna(r, 4000 + 100 * i));
+    write_file(dir / "all.fa", fasta(recs));
+    auto c = run_cli({"create", "-c", "-b", "3", "-s", "1000", "-o", "c.agc", "all.fa"}, dir.path());
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+    auto list = run_cli({"listset", (dir / "c.agc").string()});
+    EXPECT_EQ(list.out, "g0\ng1\ng2\ng3\ng4\ng5\n");
+    auto back = run_cli({"getcol", (dir / "c.agc").string()});
+    EXPECT_TRUE(back.out == fasta(recs, 80));
+    auto info = run_cli({"inspect", (dir / "c.agc").string()});
+    EXPECT_NE(info.out.find("collection-contigs parts=3"), std::string::npos) << info.out;
+}
+
+TEST(CreateConcatenated, NonConsecutiveRecordsOfOneSampleAreRefused) {
+    TempDir dir;
+    write_file(dir / "all.fa", ">a 1\nACGT\n>b 1\nACGT\n>a 2\nACGT\n");
+    auto r = run_cli({"create", "-c", "-o", "c.agc", "all.fa"}, dir.path());
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_EQ(r.err, "agc-flow: all.fa: records of sample a are not consecutive (AGC would drop the later ones)\n");
+    EXPECT_FALSE(std::filesystem::exists(dir / "c.agc"));
+}
+
 }  // namespace
 }  // namespace agcflow

@@ -192,7 +192,6 @@ std::vector<std::string> read_name_list(const std::string& path) {
 
 int run_create(const CreateOptions& o) {
     if (o.adaptive) throw Error("create -a (adaptive mode) is not implemented yet");
-    if (o.concatenated) throw Error("create -c (concatenated genomes) is not implemented yet");
     if (o.fallback > 0) throw Error("create -f (fallback minimizers) is not implemented yet");
     if (o.inputs.empty()) throw Error("create needs a reference FASTA file");
     // AGC's order: the reference, then the names from -i, then the other positionals.
@@ -212,6 +211,7 @@ int run_create(const CreateOptions& o) {
     cfg.segment_size = clamp_option(o.segment_size, 100u, 1'000'000u);
     cfg.threads = clamp_option(o.threads, 1u, max_threads());
     cfg.verbosity = clamp_option(o.verbosity, 0u, 2u);
+    cfg.concatenated = o.concatenated;
 
     const bool tty = ::isatty(STDERR_FILENO);
     const auto start = std::chrono::steady_clock::now();
@@ -245,7 +245,7 @@ int main(int argc, char** argv) {
     create->add_option("inputs", co.inputs, "reference FASTA, then sample FASTA files (plain or gzipped)");
     create->add_flag("-a", co.adaptive, "adaptive mode (not implemented yet)");
     create->add_option("-b", co.pack_cardinality, "batch size (default: 50; min: 1; max: 1000000000)");
-    create->add_flag("-c", co.concatenated, "concatenated genomes in a single file (not implemented yet)");
+    create->add_flag("-c", co.concatenated, "concatenated genomes in a single file (one sample per record)");
     create->add_flag("-d", co.no_cmd_line, "do not store cmd-line (no effect: v3 archives never store it)");
     create->add_option("-f", co.fallback, "fraction of fall-back minimizers (default: 0; min: 0; max: 0.05)");
     create->add_option("-i", co.list_file, "file with FASTA file names (alternative to listing file names explicitly)");
