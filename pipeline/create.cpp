@@ -187,8 +187,12 @@ void distribute_raw(std::vector<std::vector<Placed*>>& groups) {
 
 class ArchiveBuilder {
 public:
-    ArchiveBuilder(const CreateConfig& cfg, std::vector<uint64_t> splitters)
-        : cfg_(cfg), splitters_(std::move(splitters)), splitter_set_(splitters_) {
+    ArchiveBuilder(const CreateConfig& cfg, SplitterSelection selection)
+        : cfg_(cfg),
+          splitters_(std::move(selection.splitters)),
+          splitter_set_(splitters_),
+          fallback_(FallbackFilter(cfg.fallback_fraction), cfg.k, cfg.segment_size, cfg.adaptive),
+          pending_fallback_(std::move(selection.fallback)) {
         for (uint32_t g = 0; g < kNumRawGroups; ++g)
             groups_.push_back(std::make_unique<GroupStore>(g, cfg_.pack_cardinality, cfg_.min_match_len));
     }
@@ -204,7 +208,7 @@ public:
 
         // 1. Route every contig in parallel against the frozen map.
         std::vector<std::vector<RoutedSegment>> routed(n);
-        GroupRouter router(map_, groups_, cfg_.k, cfg_.concatenated);
+        GroupRouter router(map_, groups_, cfg_.k, cfg_.concatenated, &fallback_);
         tbb::parallel_for(size_t(0), n, [&](size_t i) {
             InputContig& c = batch.contigs[i];
             uint32_t part_no = 0;
@@ -259,6 +263,9 @@ public:
             map_.add(key, g);
         }
         distribute_raw(by_group);
+        // The reference's fallback records become visible after the first batch, as in AGC.
+        for (const auto& r : pending_fallback_) fallback_.add(r);
+        std::vector<FallbackRecord>().swap(pending_fallback_);
 
         // 3. Store: every touched group in parallel, each in its sorted order.
         std::vector<uint32_t> touched;
@@ -298,6 +305,8 @@ private:
     const CreateConfig& cfg_;
     std::vector<uint64_t> splitters_;
     SplitterSet splitter_set_;
+    FallbackIndex fallback_;
+    std::vector<FallbackRecord> pending_fallback_;
     GroupMap map_;
     std::vector<std::unique_ptr<GroupStore>> groups_;
 };
@@ -433,10 +442,11 @@ void create_archive(const std::vector<SampleInput>& inputs, const std::filesyste
     arena.execute([&] {
         // Splitters come from the reference (the first input), which is also sample 0.
         BatchSource source(inputs, cfg);
-        std::vector<uint64_t> splitters = select_splitters(source.reference_sequences(), cfg.k, cfg.segment_size);
+        SplitterSelection selection = select_splitters(source.reference_sequences(), cfg.k, cfg.segment_size,
+                                                       FallbackFilter(cfg.fallback_fraction));
 
         OutputFile out(output);
-        ArchiveBuilder builder(cfg, std::move(splitters));
+        ArchiveBuilder builder(cfg, std::move(selection));
         OrderedWriter writer(out, cfg);
 
         using namespace tbb::flow;

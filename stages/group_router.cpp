@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <tuple>
 
 #include "io/error.h"
 
@@ -154,7 +155,9 @@ uint32_t GroupRouter::route(Codes&& segment, const EndKmer& front, const EndKmer
     GroupKey key{kNoKmer, kNoKmer};
     bool store_rc = false;
 
-    if (front.full && back.full) {
+    if (!front.full && !back.full) {
+        if (auto fb = by_votes(segment, 1)) std::tie(key, store_rc) = *fb;
+    } else if (front.full && back.full) {
         if (front.canonical() < back.canonical()) {
             key = {front.canonical(), back.canonical()};
         } else {
@@ -166,12 +169,19 @@ uint32_t GroupRouter::route(Codes&& segment, const EndKmer& front, const EndKmer
         Choice c = one_splitter(front, segment, rc);
         key = c.key;
         store_rc = c.rev_comp;
+        if (key.one_sided())
+            if (auto fb = by_votes(segment, 5)) std::tie(key, store_rc) = *fb;
     } else if (back.full) {
         // Seen from the end of the reverse complement, the back splitter is a front one.
         need_rc();
         Choice c = one_splitter(back.swapped(), rc, segment);
         key = c.key;
         store_rc = !c.rev_comp;
+        if (key.one_sided())
+            if (auto fb = by_votes(rc, 5)) {
+                key = fb->first;
+                store_rc = !fb->second;
+            }
     }
 
     auto known = map_.find(key);
@@ -236,6 +246,11 @@ uint32_t GroupRouter::route(Codes&& segment, const EndKmer& front, const EndKmer
         }
         known = map_.find(key);
     }
+    if (!known)  // a last chance by votes
+        if (auto fb = by_votes(segment, 2)) {
+            std::tie(key, store_rc) = *fb;
+            known = map_.find(key);
+        }
 
     RoutedSegment r;
     r.part_no = part_no;

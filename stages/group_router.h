@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "stages/fallback_minimizers.h"
 #include "stages/group_store.h"
 #include "stages/nucleotide.h"
 
@@ -71,8 +72,8 @@ class GroupRouter {
 public:
     // `groups[g]` must exist for every group id the map knows.
     GroupRouter(const GroupMap& map, const std::vector<std::unique_ptr<GroupStore>>& groups, uint32_t k,
-                bool concatenated_genomes)
-        : map_(map), groups_(groups), k_(k), concatenated_(concatenated_genomes) {}
+                bool concatenated_genomes, const FallbackIndex* fallback = nullptr)
+        : map_(map), groups_(groups), k_(k), concatenated_(concatenated_genomes), fallback_(fallback) {}
 
     // Routes one segment (in contig orientation) cut between `front` and `back`; appends one
     // entry, or two when it is split (numbered part_no and part_no + 1). Returns that count.
@@ -89,11 +90,16 @@ private:
     std::optional<std::pair<uint64_t, uint32_t>> middle_splitter(const EndKmer& k1, const EndKmer& k2,
                                                                  const Codes& text_dir, const Codes& text_rc) const;
     const GroupStore& group(uint32_t id) const { return *groups_[id]; }
+    std::optional<std::pair<GroupKey, bool>> by_votes(const Codes& text, uint64_t min_votes) const {
+        if (!fallback_ || !fallback_->enabled()) return std::nullopt;
+        return fallback_->lookup(text, min_votes, map_, groups_);
+    }
 
     const GroupMap& map_;
     const std::vector<std::unique_ptr<GroupStore>>& groups_;
     uint32_t k_;
     bool concatenated_;
+    const FallbackIndex* fallback_;
 };
 
 }  // namespace agcflow

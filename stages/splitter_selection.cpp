@@ -39,8 +39,17 @@ std::vector<uint64_t> reference_singletons(const std::vector<Codes>& contigs, ui
 }
 
 std::vector<uint64_t> splitters_in_contig(const Codes& contig, const std::vector<uint64_t>& singletons, uint32_t k,
-                                          uint32_t segment_size) {
+                                          uint32_t segment_size, const FallbackFilter& filter,
+                                          std::vector<FallbackRecord>* records) {
     std::vector<uint64_t> chosen;
+    std::vector<std::pair<uint64_t, bool>> sampled;  // sampled k-mers since the last splitter
+    uint64_t prev = ~0ull;
+    auto emit = [&](uint64_t next) {
+        if (records)
+            for (auto& [kmer, fwd] : sampled) records->push_back({prev, next, kmer, fwd});
+        sampled.clear();
+        prev = next;
+    };
     std::vector<uint64_t> recent;  // k-mers seen since the last chosen splitter
     uint64_t distance = segment_size;  // so that the first candidate is taken at once
     RollingKmer km(k);
@@ -53,8 +62,11 @@ std::vector<uint64_t> splitters_in_contig(const Codes& contig, const std::vector
             if (km.full()) {
                 const uint64_t v = km.canonical();
                 recent.push_back(v);
+                if (filter.enabled() && km.forward() != km.reverse() && filter(v))
+                    sampled.emplace_back(v, km.forward() <= km.reverse());
                 if (distance >= segment_size && candidate(v)) {
                     chosen.push_back(v);
+                    emit(v);
                     distance = 0;
                     km.reset();
                     recent.clear();
@@ -67,22 +79,26 @@ std::vector<uint64_t> splitters_in_contig(const Codes& contig, const std::vector
     for (auto it = recent.rbegin(); it != recent.rend(); ++it)
         if (candidate(*it)) {
             chosen.push_back(*it);
+            emit(*it);
             break;
         }
     return chosen;
 }
 
-std::vector<uint64_t> select_splitters(const std::vector<Codes>& reference, uint32_t k, uint32_t segment_size) {
+SplitterSelection select_splitters(const std::vector<Codes>& reference, uint32_t k, uint32_t segment_size,
+                                   const FallbackFilter& filter) {
     const auto singletons = reference_singletons(reference, k);
     std::vector<std::vector<uint64_t>> per_contig(reference.size());
+    std::vector<std::vector<FallbackRecord>> records(reference.size());
     tbb::parallel_for(size_t(0), reference.size(), [&](size_t i) {
-        per_contig[i] = splitters_in_contig(reference[i], singletons, k, segment_size);
+        per_contig[i] = splitters_in_contig(reference[i], singletons, k, segment_size, filter, &records[i]);
     });
-    std::vector<uint64_t> all;
-    for (auto& v : per_contig) all.insert(all.end(), v.begin(), v.end());
-    std::sort(all.begin(), all.end());
-    all.erase(std::unique(all.begin(), all.end()), all.end());
-    return all;
+    SplitterSelection sel;
+    for (auto& v : per_contig) sel.splitters.insert(sel.splitters.end(), v.begin(), v.end());
+    std::sort(sel.splitters.begin(), sel.splitters.end());
+    sel.splitters.erase(std::unique(sel.splitters.begin(), sel.splitters.end()), sel.splitters.end());
+    for (auto& v : records) sel.fallback.insert(sel.fallback.end(), v.begin(), v.end());
+    return sel;
 }
 
 }  // namespace agcflow

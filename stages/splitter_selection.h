@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "stages/fallback_minimizers.h"
 #include "stages/nucleotide.h"
 
 namespace agcflow {
@@ -15,12 +16,20 @@ namespace agcflow {
 // Sorted canonical k-mers that occur exactly once in all `contigs` together.
 std::vector<uint64_t> reference_singletons(const std::vector<Codes>& contigs, uint32_t k);
 
-// The splitters chosen along one contig, in contig order.
+// The splitters chosen along one contig, in contig order. With an enabled filter, every
+// sampled (non-palindromic) k-mer is also recorded with the splitters around it.
 std::vector<uint64_t> splitters_in_contig(const Codes& contig, const std::vector<uint64_t>& singletons, uint32_t k,
-                                          uint32_t segment_size);
+                                          uint32_t segment_size, const FallbackFilter& filter = FallbackFilter(),
+                                          std::vector<FallbackRecord>* records = nullptr);
 
-// All splitters of the reference, sorted ascending (contigs scanned in parallel).
-std::vector<uint64_t> select_splitters(const std::vector<Codes>& reference, uint32_t k, uint32_t segment_size);
+struct SplitterSelection {
+    std::vector<uint64_t> splitters;       // sorted ascending
+    std::vector<FallbackRecord> fallback;  // contig by contig (the order does not matter)
+};
+
+// All splitters of the reference (contigs scanned in parallel).
+SplitterSelection select_splitters(const std::vector<Codes>& reference, uint32_t k, uint32_t segment_size,
+                                   const FallbackFilter& filter = FallbackFilter());
 
 // Membership test for the hot path of cutting contigs.
 class SplitterSet {

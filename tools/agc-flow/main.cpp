@@ -192,7 +192,6 @@ std::vector<std::string> read_name_list(const std::string& path) {
 
 int run_create(const CreateOptions& o) {
     if (o.adaptive) throw Error("create -a (adaptive mode) is not implemented yet");
-    if (o.fallback > 0) throw Error("create -f (fallback minimizers) is not implemented yet");
     if (o.inputs.empty()) throw Error("create needs a reference FASTA file");
     // AGC's order: the reference, then the names from -i, then the other positionals.
     std::vector<std::string> files{o.inputs.front()};
@@ -212,6 +211,7 @@ int run_create(const CreateOptions& o) {
     cfg.threads = clamp_option(o.threads, 1u, max_threads());
     cfg.verbosity = clamp_option(o.verbosity, 0u, 2u);
     cfg.concatenated = o.concatenated;
+    cfg.fallback_fraction = clamp_option(o.fallback, 0.0, 0.05);
 
     const bool tty = ::isatty(STDERR_FILENO);
     const auto start = std::chrono::steady_clock::now();
