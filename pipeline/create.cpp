@@ -189,10 +189,11 @@ class ArchiveBuilder {
 public:
     ArchiveBuilder(const CreateConfig& cfg, SplitterSelection selection)
         : cfg_(cfg),
-          splitters_(std::move(selection.splitters)),
-          splitter_set_(splitters_),
+          splitter_set_(selection.splitters),
           fallback_(FallbackFilter(cfg.fallback_fraction), cfg.k, cfg.segment_size, cfg.adaptive),
           pending_fallback_(std::move(selection.fallback)) {
+        reference_kmers_.singletons = std::move(selection.singletons);
+        reference_kmers_.duplicates = std::move(selection.duplicates);
         for (uint32_t g = 0; g < kNumRawGroups; ++g)
             groups_.push_back(std::make_unique<GroupStore>(g, cfg_.pack_cardinality, cfg_.min_match_len));
     }
@@ -209,16 +210,42 @@ public:
         // 1. Route every contig in parallel against the frozen map.
         std::vector<std::vector<RoutedSegment>> routed(n);
         GroupRouter router(map_, groups_, cfg_.k, cfg_.concatenated, &fallback_);
-        tbb::parallel_for(size_t(0), n, [&](size_t i) {
+        auto route_cuts = [&](size_t i, const std::vector<ContigCut>& cuts) {
             InputContig& c = batch.contigs[i];
             uint32_t part_no = 0;
-            for (auto& cut : cut_contig(c.seq, splitter_set_, cfg_.k)) {
+            for (auto& cut : cuts) {
                 Codes piece(c.seq.begin() + cut.begin, c.seq.begin() + cut.end);
                 part_no += router.route(std::move(piece), to_end_kmer(cut.front), to_end_kmer(cut.back), part_no,
                                         routed[i]);
             }
             Codes().swap(c.seq);
+        };
+        // Adaptive mode defers contigs without any splitter; long ones are searched for new
+        // splitters, which all deferred contigs of this batch then use.
+        std::vector<char> deferred(n, 0);
+        std::vector<std::vector<uint64_t>> found(n);
+        std::vector<std::vector<FallbackRecord>> found_records(n);
+        tbb::parallel_for(size_t(0), n, [&](size_t i) {
+            const Codes& seq = batch.contigs[i].seq;
+            auto cuts = cut_contig(seq, splitter_set_, cfg_.k);
+            if (cfg_.adaptive && (cuts.empty() || !cuts.back().front.full)) {
+                deferred[i] = 1;
+                if (seq.size() >= cfg_.segment_size)
+                    found[i] = new_splitters_in_contig(seq, reference_kmers_, cfg_.k, cfg_.segment_size,
+                                                       FallbackFilter(cfg_.fallback_fraction), found_records[i]);
+                return;
+            }
+            route_cuts(i, cuts);
         });
+        if (std::find(deferred.begin(), deferred.end(), 1) != deferred.end()) {
+            for (size_t i = 0; i < n; ++i) {
+                for (uint64_t s : found[i]) splitter_set_.insert(s);
+                pending_fallback_.insert(pending_fallback_.end(), found_records[i].begin(), found_records[i].end());
+            }
+            tbb::parallel_for(size_t(0), n, [&](size_t i) {
+                if (deferred[i]) route_cuts(i, cut_contig(batch.contigs[i].seq, splitter_set_, cfg_.k));
+            });
+        }
 
         // 2. Register: sort known entries per group, number new keys in sorted order.
         std::vector<Placed> placed;
@@ -297,13 +324,13 @@ public:
     }
 
     const GroupMap& map() const { return map_; }
-    const std::vector<uint64_t>& splitters() const { return splitters_; }
+    std::vector<uint64_t> splitters() const { return splitter_set_.sorted(); }
 
 private:
     static EndKmer to_end_kmer(const CutKmer& k) { return {k.full, k.forward, k.reverse}; }
 
     const CreateConfig& cfg_;
-    std::vector<uint64_t> splitters_;
+    SplitterSelection reference_kmers_;  // adaptive mode: the reference's singleton and repeated k-mers
     SplitterSet splitter_set_;
     FallbackIndex fallback_;
     std::vector<FallbackRecord> pending_fallback_;
@@ -362,8 +389,9 @@ public:
         writer_.add_part(writer_.register_stream("params"), params, 0);
 
         Bytes splitters;
-        for (uint64_t s : builder.splitters()) put_u64le(splitters, s);
-        writer_.add_part(writer_.register_stream("splitters"), splitters, builder.splitters().size());
+        const auto all_splitters = builder.splitters();
+        for (uint64_t s : all_splitters) put_u64le(splitters, s);
+        writer_.add_part(writer_.register_stream("splitters"), splitters, all_splitters.size());
 
         Bytes keys;
         auto sorted = builder.map().sorted();
@@ -443,7 +471,7 @@ void create_archive(const std::vector<SampleInput>& inputs, const std::filesyste
         // Splitters come from the reference (the first input), which is also sample 0.
         BatchSource source(inputs, cfg);
         SplitterSelection selection = select_splitters(source.reference_sequences(), cfg.k, cfg.segment_size,
-                                                       FallbackFilter(cfg.fallback_fraction));
+                                                       FallbackFilter(cfg.fallback_fraction), cfg.adaptive);
 
         OutputFile out(output);
         ArchiveBuilder builder(cfg, std::move(selection));

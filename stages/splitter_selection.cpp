@@ -9,7 +9,28 @@
 
 namespace agcflow {
 
-std::vector<uint64_t> reference_singletons(const std::vector<Codes>& contigs, uint32_t k) {
+namespace {
+
+// Sorts `all` and keeps the values occurring once; repeated ones go to `duplicates` if given.
+void keep_singletons(std::vector<uint64_t>& all, std::vector<uint64_t>* duplicates) {
+    tbb::parallel_sort(all.begin(), all.end());
+    size_t out = 0;
+    for (size_t i = 0; i < all.size();) {
+        size_t j = i + 1;
+        while (j < all.size() && all[j] == all[i]) ++j;
+        if (j == i + 1)
+            all[out++] = all[i];
+        else if (duplicates)
+            duplicates->push_back(all[i]);
+        i = j;
+    }
+    all.resize(out);
+}
+
+}  // namespace
+
+std::vector<uint64_t> reference_singletons(const std::vector<Codes>& contigs, uint32_t k,
+                                           std::vector<uint64_t>* duplicates) {
     size_t total = 0;
     for (auto& c : contigs) total += c.size();
     std::vector<uint64_t> all;
@@ -25,15 +46,7 @@ std::vector<uint64_t> reference_singletons(const std::vector<Codes>& contigs, ui
             if (km.full()) all.push_back(km.canonical());
         }
     }
-    tbb::parallel_sort(all.begin(), all.end());
-    size_t out = 0;
-    for (size_t i = 0; i < all.size();) {
-        size_t j = i + 1;
-        while (j < all.size() && all[j] == all[i]) ++j;
-        if (j == i + 1) all[out++] = all[i];
-        i = j;
-    }
-    all.resize(out);
+    keep_singletons(all, duplicates);
     all.shrink_to_fit();
     return all;
 }
@@ -86,8 +99,9 @@ std::vector<uint64_t> splitters_in_contig(const Codes& contig, const std::vector
 }
 
 SplitterSelection select_splitters(const std::vector<Codes>& reference, uint32_t k, uint32_t segment_size,
-                                   const FallbackFilter& filter) {
-    const auto singletons = reference_singletons(reference, k);
+                                   const FallbackFilter& filter, bool keep_kmers) {
+    std::vector<uint64_t> duplicates;
+    auto singletons = reference_singletons(reference, k, keep_kmers ? &duplicates : nullptr);
     std::vector<std::vector<uint64_t>> per_contig(reference.size());
     std::vector<std::vector<FallbackRecord>> records(reference.size());
     tbb::parallel_for(size_t(0), reference.size(), [&](size_t i) {
@@ -98,7 +112,33 @@ SplitterSelection select_splitters(const std::vector<Codes>& reference, uint32_t
     std::sort(sel.splitters.begin(), sel.splitters.end());
     sel.splitters.erase(std::unique(sel.splitters.begin(), sel.splitters.end()), sel.splitters.end());
     for (auto& v : records) sel.fallback.insert(sel.fallback.end(), v.begin(), v.end());
+    if (keep_kmers) {
+        sel.singletons = std::move(singletons);
+        sel.duplicates = std::move(duplicates);
+    }
     return sel;
+}
+
+std::vector<uint64_t> new_splitters_in_contig(const Codes& contig, const SplitterSelection& reference, uint32_t k,
+                                              uint32_t segment_size, const FallbackFilter& filter,
+                                              std::vector<FallbackRecord>& records) {
+    std::vector<uint64_t> kmers;
+    RollingKmer km(k);
+    for (uint8_t x : contig) {
+        if (x > 3) {
+            km.reset();
+            continue;
+        }
+        km.push(x);
+        if (km.full()) kmers.push_back(km.canonical());
+    }
+    keep_singletons(kmers, nullptr);
+    std::vector<uint64_t> tmp, fresh;
+    std::set_difference(kmers.begin(), kmers.end(), reference.singletons.begin(), reference.singletons.end(),
+                        std::back_inserter(tmp));
+    std::set_difference(tmp.begin(), tmp.end(), reference.duplicates.begin(), reference.duplicates.end(),
+                        std::back_inserter(fresh));
+    return splitters_in_contig(contig, fresh, k, segment_size, filter, &records);
 }
 
 }  // namespace agcflow

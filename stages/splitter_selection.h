@@ -4,6 +4,7 @@
 // candidate of each contig.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <unordered_set>
 #include <vector>
@@ -13,8 +14,10 @@
 
 namespace agcflow {
 
-// Sorted canonical k-mers that occur exactly once in all `contigs` together.
-std::vector<uint64_t> reference_singletons(const std::vector<Codes>& contigs, uint32_t k);
+// Sorted canonical k-mers that occur exactly once in all `contigs` together; with
+// `duplicates`, also (one copy of) those that occur more than once.
+std::vector<uint64_t> reference_singletons(const std::vector<Codes>& contigs, uint32_t k,
+                                           std::vector<uint64_t>* duplicates = nullptr);
 
 // The splitters chosen along one contig, in contig order. With an enabled filter, every
 // sampled (non-palindromic) k-mer is also recorded with the splitters around it.
@@ -25,17 +28,31 @@ std::vector<uint64_t> splitters_in_contig(const Codes& contig, const std::vector
 struct SplitterSelection {
     std::vector<uint64_t> splitters;       // sorted ascending
     std::vector<FallbackRecord> fallback;  // contig by contig (the order does not matter)
+    // Adaptive mode only: the reference's singleton and repeated k-mers, sorted.
+    std::vector<uint64_t> singletons, duplicates;
 };
 
 // All splitters of the reference (contigs scanned in parallel).
 SplitterSelection select_splitters(const std::vector<Codes>& reference, uint32_t k, uint32_t segment_size,
-                                   const FallbackFilter& filter = FallbackFilter());
+                                   const FallbackFilter& filter = FallbackFilter(), bool keep_kmers = false);
+
+// Adaptive mode (§3.5): new splitters for a contig of a later sample that has none: k-mers
+// unique in the contig and absent from the reference, chosen along it as on the reference.
+std::vector<uint64_t> new_splitters_in_contig(const Codes& contig, const SplitterSelection& reference, uint32_t k,
+                                              uint32_t segment_size, const FallbackFilter& filter,
+                                              std::vector<FallbackRecord>& records);
 
 // Membership test for the hot path of cutting contigs.
 class SplitterSet {
 public:
     explicit SplitterSet(const std::vector<uint64_t>& splitters) : set_(splitters.begin(), splitters.end()) {}
     bool contains(uint64_t kmer) const { return set_.count(kmer) != 0; }
+    void insert(uint64_t kmer) { set_.insert(kmer); }
+    std::vector<uint64_t> sorted() const {
+        std::vector<uint64_t> v(set_.begin(), set_.end());
+        std::sort(v.begin(), v.end());
+        return v;
+    }
 
 private:
     std::unordered_set<uint64_t> set_;

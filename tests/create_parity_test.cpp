@@ -41,6 +41,7 @@ std::vector<ParityCase> cases() {
         {"syn_first_three", "syn-small", {"-s", "5000"}, {"ref.fa", "sample00.fa", "sample01.fa", "sample02.fa"},
          "first-three.agc"},
         {"syn_fallback", "syn-small", {"-f", "0.01", "-s", "5000"}, kSynInputs, "fallback.agc"},
+        {"syn_adaptive", "syn-small", {"-a", "-s", "5000"}, kSynInputs, "adaptive.agc"},
         {"toy_default", "toy", {}, {"ref.fa", "a.fa", "b.fa", "c.fa"}, "default.agc"},
         {"sarscov2", "real-sarscov2_97_2022", {}, {}, "default.agc"},
         {"yeast_mito", "real-yeast_mito_scerevisiae7", {}, {}, "default.agc"},

@@ -191,7 +191,6 @@ std::vector<std::string> read_name_list(const std::string& path) {
 }
 
 int run_create(const CreateOptions& o) {
-    if (o.adaptive) throw Error("create -a (adaptive mode) is not implemented yet");
     if (o.inputs.empty()) throw Error("create needs a reference FASTA file");
     // AGC's order: the reference, then the names from -i, then the other positionals.
     std::vector<std::string> files{o.inputs.front()};
@@ -211,6 +210,7 @@ int run_create(const CreateOptions& o) {
     cfg.threads = clamp_option(o.threads, 1u, max_threads());
     cfg.verbosity = clamp_option(o.verbosity, 0u, 2u);
     cfg.concatenated = o.concatenated;
+    cfg.adaptive = o.adaptive;
     cfg.fallback_fraction = clamp_option(o.fallback, 0.0, 0.05);
 
     const bool tty = ::isatty(STDERR_FILENO);
@@ -243,7 +243,7 @@ int main(int argc, char** argv) {
 
     auto* create = app.add_subcommand("create", "create archive from FASTA files (the first is the reference)");
     create->add_option("inputs", co.inputs, "reference FASTA, then sample FASTA files (plain or gzipped)");
-    create->add_flag("-a", co.adaptive, "adaptive mode (not implemented yet)");
+    create->add_flag("-a", co.adaptive, "adaptive mode (new splitters from samples without any)");
     create->add_option("-b", co.pack_cardinality, "batch size (default: 50; min: 1; max: 1000000000)");
     create->add_flag("-c", co.concatenated, "concatenated genomes in a single file (one sample per record)");
     create->add_flag("-d", co.no_cmd_line, "do not store cmd-line (no effect: v3 archives never store it)");
