@@ -82,7 +82,16 @@ using BatchOutputPtr = std::shared_ptr<BatchOutput>;
 // Produces the batches in input order: reads the files, registers samples and contigs.
 class BatchSource {
 public:
-    BatchSource(const std::vector<SampleInput>& inputs, const CreateConfig& cfg) : inputs_(inputs), cfg_(cfg) {}
+    // `existing`: sample names already in the archive being appended to (numbered first).
+    BatchSource(const std::vector<SampleInput>& inputs, const CreateConfig& cfg,
+                const std::vector<std::string>& existing = {})
+        : inputs_(inputs), cfg_(cfg), first_sample_(static_cast<uint32_t>(existing.size())),
+          samples_(first_sample_), sample_names_(existing.begin(), existing.end()) {
+        if (!cfg_.concatenated)
+            for (auto& in : inputs_)
+                if (sample_names_.count(in.name))
+                    throw Error("sample " + in.name + " (" + in.path + ") is already in the archive");
+    }
 
     // The reference's contigs, read once for splitter selection and kept for batch 0.
     std::vector<Codes> reference_sequences() {
@@ -102,14 +111,14 @@ private:
         if (file_ >= inputs_.size()) return nullptr;
         auto b = std::make_shared<ContigBatch>();
         auto recs = file_ == 0 && !cached_.empty() ? std::move(cached_) : read_fasta_file(inputs_[file_].path);
-        const uint32_t sample = static_cast<uint32_t>(file_);
+        const uint32_t sample = first_sample_ + static_cast<uint32_t>(file_);
         b->new_samples.push_back(inputs_[file_].name);
         for (auto& r : recs) {
             b->bases += r.seq.size();
             b->contigs.push_back({std::move(r.name), std::move(r.seq), sample});
         }
         ++file_;
-        b->samples_registered = static_cast<uint32_t>(file_);
+        b->samples_registered = first_sample_ + static_cast<uint32_t>(file_);
         return b;
     }
 
@@ -139,8 +148,11 @@ private:
             if (sample != current_) {
                 if (!sample_names_.insert(sample).second)
                     throw Error(path + ": records of sample " + sample +
-                                " are not consecutive (AGC would drop the later ones)");
+                                (sample_is_new(sample)
+                                     ? " are not consecutive (AGC would drop the later ones)"
+                                     : " are already in the archive"));
                 current_ = sample;
+                new_names_.insert(sample);
                 b->new_samples.push_back(sample);
                 ++samples_;
             }
@@ -151,8 +163,11 @@ private:
         return b;
     }
 
+    bool sample_is_new(const std::string& name) const { return new_names_.count(name) != 0; }
+
     const std::vector<SampleInput>& inputs_;
     const CreateConfig& cfg_;
+    uint32_t first_sample_ = 0;
     std::vector<FastaRecord> cached_;
     size_t file_ = 0;
     // -c state
@@ -160,7 +175,7 @@ private:
     bool finished_ = false;
     std::string current_;
     uint32_t samples_ = 0;
-    std::unordered_set<std::string> sample_names_, full_names_;
+    std::unordered_set<std::string> sample_names_, full_names_, new_names_;
 };
 
 // A routed segment waiting for the store phase, with its place in the collection.
@@ -197,6 +212,55 @@ public:
         for (uint32_t g = 0; g < kNumRawGroups; ++g)
             groups_.push_back(std::make_unique<GroupStore>(g, cfg_.pack_cardinality, cfg_.min_match_len));
     }
+
+    // Appending: splitters, group keys and groups as the input archive left them.
+    ArchiveBuilder(const CreateConfig& cfg, const ArchiveCatalog& in)
+        : cfg_(cfg), splitter_set_({}), fallback_(FallbackFilter(cfg.fallback_fraction), cfg.k, cfg.segment_size, cfg.adaptive) {
+        const ArchiveReader& r = in.reader();
+        {
+            Part p = r.part("splitters", 0);
+            ByteReader br(p.payload, "splitters");
+            for (uint64_t i = 0; i < p.metadata; ++i) splitter_set_.insert(br.u64le());
+        }
+        {
+            Part p = r.part("segment-splitters", 0);
+            ByteReader br(p.payload, "segment-splitters");
+            for (uint64_t i = 0; i < p.metadata; ++i) {
+                GroupKey key;
+                key.first = br.u64le();
+                key.second = br.u64le();
+                map_.add(key, br.u32le());
+            }
+        }
+        const uint32_t P = cfg_.pack_cardinality;
+        for (uint32_t g = 0;; ++g) {
+            const StreamInfo* rs = r.find(reference_stream_name(g));
+            const StreamInfo* ds = r.find(delta_stream_name(g));
+            if (!rs && !ds) break;
+            std::optional<Codes> ref;
+            if (rs) {
+                Part p = r.part(*rs, 0);
+                ref = decode_reference_part(p.metadata, p.payload, "stream " + rs->name);
+            }
+            uint32_t full = 0;
+            std::vector<std::vector<uint8_t>> last;
+            if (ds && !ds->parts.empty()) {
+                full = static_cast<uint32_t>(ds->parts.size() - 1) * P;
+                Part p = r.part(*ds, ds->parts.size() - 1);
+                auto pack = decode_pack(p.metadata, p.payload, "stream " + ds->name);
+                size_t start = 0;
+                for (size_t i = 0; i < pack.size(); ++i)
+                    if (pack[i] == kPackSeparator && (P > 1 || i + 1 == pack.size())) {
+                        last.emplace_back(pack.begin() + start, pack.begin() + i);
+                        start = i + 1;
+                    }
+            }
+            groups_.push_back(GroupStore::reopen(g, P, cfg_.min_match_len, std::move(ref), full, std::move(last)));
+        }
+        if (groups_.size() < kNumRawGroups) throw Error(r.path().string() + ": archive has no raw groups; cannot append");
+    }
+
+    uint32_t group_count() const { return static_cast<uint32_t>(groups_.size()); }
 
     // Compressor stage: route, number new groups, store. Serial across batches.
     BatchOutputPtr compress(ContigBatch& batch) {
@@ -341,11 +405,57 @@ private:
 // The ordered writer: streams, parts and collection batches in AGC's order.
 class OrderedWriter {
 public:
-    OrderedWriter(OutputFile& out, const CreateConfig& cfg) : out_(out), writer_(out), cfg_(cfg) {
+    OrderedWriter(OutputFile& out, const CreateConfig& cfg)
+        : out_(out), writer_(out), cfg_(cfg), file_type_info_(kFileTypeInfo) {
         samples_stream_ = writer_.register_stream("collection-samples");
         contigs_stream_ = writer_.register_stream("collection-contigs");
         details_stream_ = writer_.register_stream("collection-details");
-        for (uint32_t g = 0; g < kNumRawGroups; ++g) group_streams_.push_back({0, writer_.register_stream(delta_stream_name(g))});
+        for (uint32_t g = 0; g < kNumRawGroups; ++g)
+            group_streams_.push_back({kNoStream, writer_.register_stream(delta_stream_name(g))});
+    }
+
+    // Appending: AGC's output starts with the input's complete collection batches and every
+    // group's reference and full packs, copied as they are; the last partial collection batch is
+    // re-encoded with the new samples, and each group's last pack stays open.
+    OrderedWriter(OutputFile& out, const CreateConfig& cfg, const ArchiveCatalog& in, uint32_t groups)
+        : out_(out), writer_(out), cfg_(cfg), file_type_info_(in.file_type_info()) {
+        const ArchiveReader& r = in.reader();
+        samples_stream_ = writer_.register_stream("collection-samples");
+        contigs_stream_ = writer_.register_stream("collection-contigs");
+        details_stream_ = writer_.register_stream("collection-details");
+        const uint32_t P = cfg_.pack_cardinality;
+        const uint32_t n = static_cast<uint32_t>(in.sample_names().size());
+        const StreamInfo& contigs = r.stream("collection-contigs");
+        const StreamInfo& details = r.stream("collection-details");
+        if (contigs.parts.empty()) throw Error(r.path().string() + ": archive has no collection batch; cannot append");
+        const uint32_t full_batches = n / P;
+        for (uint32_t b = 0; b < full_batches; ++b) {
+            Part c = r.part(contigs, b), d = r.part(details, b);
+            writer_.add_part(contigs_stream_, c.payload, c.metadata);
+            writer_.add_part(details_stream_, d.payload, d.metadata);
+        }
+        for (uint32_t i = 0; i < n; ++i) {
+            samples_.push_back({in.sample_names()[i], {}});
+            if (i >= full_batches * P) samples_.back().contigs = in.sample(i).contigs;
+        }
+        processed_ = n;
+        stored_ = full_batches * P;
+        for (uint32_t g = 0; g < groups; ++g) {
+            const StreamInfo* rs = r.find(reference_stream_name(g));
+            const StreamInfo* ds = r.find(delta_stream_name(g));
+            uint32_t rid = rs ? writer_.register_stream(rs->name) : kNoStream;
+            uint32_t did = ds ? writer_.register_stream(ds->name) : kNoStream;
+            if (rs) {
+                Part p = r.part(*rs, 0);
+                writer_.add_part(rid, p.payload, p.metadata);
+            }
+            if (ds)
+                for (size_t i = 0; i + 1 < ds->parts.size(); ++i) {
+                    Part p = r.part(*ds, i);
+                    writer_.add_part(did, p.payload, p.metadata);
+                }
+            group_streams_.push_back({rid, did});
+        }
     }
 
     void write_batch(BatchOutput& b) {
@@ -403,11 +513,11 @@ public:
         writer_.add_part(writer_.register_stream("segment-splitters"), keys, sorted.size());
 
         Bytes info;
-        for (auto& [k, v] : kFileTypeInfo) {
+        for (auto& [k, v] : file_type_info_) {
             put_cstr(info, k);
             put_cstr(info, v);
         }
-        writer_.add_part(writer_.register_stream("file_type_info"), info, kFileTypeInfo.size());
+        writer_.add_part(writer_.register_stream("file_type_info"), info, file_type_info_.size());
 
         std::vector<std::string> names;
         for (auto& smp : samples_) names.push_back(smp.name);
@@ -432,10 +542,13 @@ private:
 
     void write_parts(std::vector<std::pair<uint32_t, std::vector<GroupPart>>>& parts) {
         for (auto& [g, list] : parts) {
-            for (auto& p : list)
-                if (p.is_reference) writer_.add_part(group_streams_[g].first, p.part.payload, p.part.metadata);
-            for (auto& p : list)
-                if (!p.is_reference) writer_.add_part(group_streams_[g].second, p.part.payload, p.part.metadata);
+            for (int pass = 0; pass < 2; ++pass)
+                for (auto& p : list) {
+                    if (p.is_reference != (pass == 0)) continue;
+                    const uint32_t id = p.is_reference ? group_streams_[g].first : group_streams_[g].second;
+                    if (id == kNoStream) throw Error("internal: group " + std::to_string(g) + " has no such stream");
+                    writer_.add_part(id, p.part.payload, p.part.metadata);
+                }
         }
     }
 
@@ -443,6 +556,8 @@ private:
     ArchiveWriter writer_;
     const CreateConfig& cfg_;
     uint32_t samples_stream_, contigs_stream_, details_stream_;
+    static constexpr uint32_t kNoStream = UINT32_MAX;
+    std::map<std::string, std::string> file_type_info_;
     std::vector<std::pair<uint32_t, uint32_t>> group_streams_;  // (r, d) stream ids per group
     std::vector<SampleDesc> samples_;  // names of all; contigs until their collection batch is written
     uint32_t processed_ = 0;           // AGC's processed_samples
@@ -462,6 +577,37 @@ void check_inputs(const std::vector<SampleInput>& inputs) {
 
 }  // namespace
 
+namespace {
+
+// reader -> limiter -> batch compressor -> ordered writer (see the top of this file).
+void run_graph(BatchSource& source, ArchiveBuilder& builder, OrderedWriter& writer, const CreateConfig& cfg,
+               const ProgressFn& progress) {
+    using namespace tbb::flow;
+    graph g;
+    input_node<ContigBatchPtr> reader(g, [&](tbb::flow_control& fc) -> ContigBatchPtr {
+        auto b = source.next();
+        if (!b) fc.stop();
+        return b;
+    });
+    limiter_node<ContigBatchPtr> limiter(g, std::max<size_t>(1, cfg.read_ahead));
+    function_node<ContigBatchPtr, BatchOutputPtr> compressor(
+        g, serial, [&](ContigBatchPtr b) { return builder.compress(*b); });
+    function_node<BatchOutputPtr, continue_msg> ordered_writer(g, serial, [&](BatchOutputPtr b) {
+        writer.write_batch(*b);
+        if (progress) progress(writer.samples(), writer.bases());
+        return continue_msg();
+    });
+    make_edge(reader, limiter);
+    make_edge(limiter, compressor);
+    make_edge(compressor, ordered_writer);
+    make_edge(ordered_writer, limiter.decrementer());
+    reader.activate();
+    g.wait_for_all();
+
+}
+
+}  // namespace
+
 void create_archive(const std::vector<SampleInput>& inputs, const std::filesystem::path& output,
                     const CreateConfig& cfg, const ProgressFn& progress) {
     if (inputs.empty()) throw Error("no input files");
@@ -477,28 +623,32 @@ void create_archive(const std::vector<SampleInput>& inputs, const std::filesyste
         ArchiveBuilder builder(cfg, std::move(selection));
         OrderedWriter writer(out, cfg);
 
-        using namespace tbb::flow;
-        graph g;
-        input_node<ContigBatchPtr> reader(g, [&](tbb::flow_control& fc) -> ContigBatchPtr {
-            auto b = source.next();
-            if (!b) fc.stop();
-            return b;
-        });
-        limiter_node<ContigBatchPtr> limiter(g, std::max<size_t>(1, cfg.read_ahead));
-        function_node<ContigBatchPtr, BatchOutputPtr> compressor(
-            g, serial, [&](ContigBatchPtr b) { return builder.compress(*b); });
-        function_node<BatchOutputPtr, continue_msg> ordered_writer(g, serial, [&](BatchOutputPtr b) {
-            writer.write_batch(*b);
-            if (progress) progress(writer.samples(), writer.bases());
-            return continue_msg();
-        });
-        make_edge(reader, limiter);
-        make_edge(limiter, compressor);
-        make_edge(compressor, ordered_writer);
-        make_edge(ordered_writer, limiter.decrementer());
-        reader.activate();
-        g.wait_for_all();
+        run_graph(source, builder, writer, cfg, progress);
+        writer.close(builder);
+        out.commit();
+    });
+}
 
+void append_archive(const std::filesystem::path& input, const std::vector<SampleInput>& samples,
+                    const std::filesystem::path& output, CreateConfig cfg, const ProgressFn& progress) {
+    if (cfg.adaptive) throw Error("append -a (adaptive mode) is not implemented yet");
+    std::error_code ec;
+    if (!output.empty() && std::filesystem::equivalent(input, output, ec))
+        throw Error("the output archive must not be the input archive " + input.string());
+    ArchiveCatalog in(input, true);
+    // Parameters always come from the archive.
+    cfg.k = in.params().k;
+    cfg.min_match_len = in.params().min_match_len;
+    cfg.pack_cardinality = in.params().pack_cardinality;
+    cfg.segment_size = in.params().segment_size;
+    if (!cfg.concatenated) check_inputs(samples);
+    tbb::task_arena arena(static_cast<int>(std::max(1u, cfg.threads)));
+    arena.execute([&] {
+        BatchSource source(samples, cfg, in.sample_names());
+        ArchiveBuilder builder(cfg, in);
+        OutputFile out(output);
+        OrderedWriter writer(out, cfg, in, builder.group_count());
+        run_graph(source, builder, writer, cfg, progress);
         writer.close(builder);
         out.commit();
     });

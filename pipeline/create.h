@@ -37,4 +37,9 @@ using ProgressFn = std::function<void(uint32_t samples_done, uint64_t bases_done
 void create_archive(const std::vector<SampleInput>& inputs, const std::filesystem::path& output,
                     const CreateConfig& config, const ProgressFn& progress = {});
 
+// agc-flow append: a new archive holding `input`'s samples and the new ones, as AGC's append
+// writes it (parameters from `input`; `input` itself is never modified).
+void append_archive(const std::filesystem::path& input, const std::vector<SampleInput>& samples,
+                    const std::filesystem::path& output, CreateConfig config, const ProgressFn& progress = {});
+
 }  // namespace agcflow

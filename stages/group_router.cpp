@@ -112,22 +112,26 @@ std::optional<std::pair<uint64_t, uint32_t>> GroupRouter::middle_splitter(const 
 
     const GroupStore& g1 = group(*map_.find(ordered_key(c1, middle)));
     const GroupStore& g2 = group(*map_.find(ordered_key(middle, c2)));
-    if (!g1.encoder() || !g2.encoder()) return std::nullopt;
+    // A group without a usable reference (an appended group not yet touched) gives no costs,
+    // as in AGC; two such groups then place the cut at the start.
+    auto costs = [](const GroupStore& g, const Codes& text, bool prefix) {
+        return g.encoder() ? g.encoder()->cost_vector(text, prefix) : std::vector<uint32_t>();
+    };
 
     // Cost of coding the left part [0, i] against g1 and the right part [i, end) against g2.
     std::vector<uint32_t> left, right;
     if (c1 < middle) {
-        left = g1.encoder()->cost_vector(text_dir, true);
+        left = costs(g1, text_dir, true);
     } else {
-        left = g1.encoder()->cost_vector(text_rc, false);
+        left = costs(g1, text_rc, false);
         std::reverse(left.begin(), left.end());
     }
     for (size_t i = 1; i < left.size(); ++i) left[i] += left[i - 1];
     if (middle < c2) {
-        right = g2.encoder()->cost_vector(text_dir, false);
+        right = costs(g2, text_dir, false);
         for (size_t i = right.size(); i-- > 1;) right[i - 1] += right[i];
     } else {
-        right = g2.encoder()->cost_vector(text_rc, true);
+        right = costs(g2, text_rc, true);
         for (size_t i = 1; i < right.size(); ++i) right[i] += right[i - 1];
         std::reverse(right.begin(), right.end());
     }

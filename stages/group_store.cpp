@@ -12,12 +12,28 @@ GroupStore::GroupStore(uint32_t group_id, uint32_t pack_cardinality, uint32_t mi
     }
 }
 
+std::unique_ptr<GroupStore> GroupStore::reopen(uint32_t group_id, uint32_t pack_cardinality, uint32_t min_match_len,
+                                               std::optional<Codes> reference, uint32_t entries_in_full_packs,
+                                               std::vector<std::vector<uint8_t>> last_pack) {
+    auto g = std::make_unique<GroupStore>(group_id, pack_cardinality, min_match_len);
+    g->pack_ = std::move(last_pack);
+    g->count_ = entries_in_full_packs + static_cast<uint32_t>(g->pack_.size());
+    if (reference) {
+        g->count_ += 1;
+        g->ref_size_ = reference->size() + 1;
+        g->encoder_ = std::make_unique<LzEncoder>(*reference, min_match_len);
+    }
+    g->loaded_ = false;
+    return g;
+}
+
 void GroupStore::flush_pack(std::vector<GroupPart>& parts) {
     parts.push_back({false, encode_pack(pack_)});
     pack_.clear();
 }
 
 uint32_t GroupStore::add(std::vector<uint8_t>&& segment, std::vector<GroupPart>& parts) {
+    loaded_ = true;
     if (is_raw()) {
         if (pack_.size() == pack_cardinality_) flush_pack(parts);
         pack_.push_back(std::move(segment));

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -26,6 +27,14 @@ public:
     // A raw group gets AGC's 0x7F placeholder as entry 0.
     GroupStore(uint32_t group_id, uint32_t pack_cardinality, uint32_t min_match_len);
 
+    // A group of an archive being appended to: its reference (none for a raw group), the
+    // number of entries in its full packs, and the entries of its last pack, which stays
+    // open. Like AGC, the group counts as having no reference (ref_size 0, no encoder) for
+    // routing until a segment is first added to it.
+    static std::unique_ptr<GroupStore> reopen(uint32_t group_id, uint32_t pack_cardinality, uint32_t min_match_len,
+                                              std::optional<Codes> reference, uint32_t entries_in_full_packs,
+                                              std::vector<std::vector<uint8_t>> last_pack);
+
     uint32_t id() const { return id_; }
     bool is_raw() const { return id_ < kNumRawGroups; }
 
@@ -38,8 +47,8 @@ public:
 
     // For classification (read-only, thread-safe once the reference exists): the LZ encoder
     // of the group's reference, and AGC's ref_size (reference length + 1; 0 = no reference).
-    const LzEncoder* encoder() const { return encoder_.get(); }
-    uint64_t ref_size() const { return ref_size_; }
+    const LzEncoder* encoder() const { return loaded_ ? encoder_.get() : nullptr; }
+    uint64_t ref_size() const { return loaded_ ? ref_size_ : 0; }
 
 private:
     void flush_pack(std::vector<GroupPart>& parts);
@@ -51,6 +60,7 @@ private:
     uint64_t ref_size_ = 0;
     std::unique_ptr<LzEncoder> encoder_;
     std::vector<std::vector<uint8_t>> pack_;
+    bool loaded_ = true;  // false for a reopened group not yet touched
 };
 
 }  // namespace agcflow

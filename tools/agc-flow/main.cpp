@@ -190,17 +190,36 @@ std::vector<std::string> read_name_list(const std::string& path) {
     return names;
 }
 
+// AGC's order: the first positional, then the names from -i, then the other positionals;
+// repeated names dropped.
+std::vector<SampleInput> sample_inputs(const std::vector<std::string>& positional, const std::string& list_file) {
+    std::vector<std::string> files;
+    if (!positional.empty()) files.push_back(positional.front());
+    if (!list_file.empty())
+        for (auto& n : read_name_list(list_file)) files.push_back(n);
+    if (!positional.empty()) files.insert(files.end(), positional.begin() + 1, positional.end());
+    std::vector<SampleInput> samples;
+    for (auto& f : dedup_input_names(files)) samples.push_back({sample_name_from_path(f), f});
+    return samples;
+}
+
+ProgressFn progress_display(size_t total, bool verbose) {
+    const bool tty = ::isatty(STDERR_FILENO);
+    const auto start = std::chrono::steady_clock::now();
+    return [=](uint32_t done, uint64_t bases) {
+        if (!tty && !verbose) return;
+        double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        double rate = secs > 0 ? bases / secs / 1e6 : 0.0;
+        std::string line = "samples " + std::to_string(done) + "/" + std::to_string(total) + ", " +
+                           std::to_string(bases / 1000000) + " Mb, " + std::to_string(static_cast<int>(rate)) +
+                           " Mb/s, " + std::to_string(static_cast<int>(secs)) + " s";
+        std::cerr << (tty ? "\r" : "") << line << (tty ? (done == total ? "\n" : "") : "\n") << std::flush;
+    };
+}
+
 int run_create(const CreateOptions& o) {
     if (o.inputs.empty()) throw Error("create needs a reference FASTA file");
-    // AGC's order: the reference, then the names from -i, then the other positionals.
-    std::vector<std::string> files{o.inputs.front()};
-    if (!o.list_file.empty())
-        for (auto& n : read_name_list(o.list_file)) files.push_back(n);
-    files.insert(files.end(), o.inputs.begin() + 1, o.inputs.end());
-    files = dedup_input_names(files);
-
-    std::vector<SampleInput> samples;
-    for (auto& f : files) samples.push_back({sample_name_from_path(f), f});
+    std::vector<SampleInput> samples = sample_inputs(o.inputs, o.list_file);
 
     CreateConfig cfg;
     cfg.k = clamp_option(o.k, 17u, 32u);
@@ -213,20 +232,23 @@ int run_create(const CreateOptions& o) {
     cfg.adaptive = o.adaptive;
     cfg.fallback_fraction = clamp_option(o.fallback, 0.0, 0.05);
 
-    const bool tty = ::isatty(STDERR_FILENO);
-    const auto start = std::chrono::steady_clock::now();
-    const size_t total = samples.size();
-    ProgressFn progress = [&](uint32_t done, uint64_t bases) {
-        if (!tty && cfg.verbosity == 0) return;
-        double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        double rate = secs > 0 ? bases / secs / 1e6 : 0.0;
-        std::string line = "samples " + std::to_string(done) + "/" + std::to_string(total) + ", " +
-                           std::to_string(bases / 1000000) + " Mb, " + std::to_string(static_cast<int>(rate)) +
-                           " Mb/s, " + std::to_string(static_cast<int>(secs)) + " s";
-        std::cerr << (tty ? "\r" : "") << line << (tty ? "" : "\n") << std::flush;
-    };
-    create_archive(samples, o.output, cfg, progress);
-    if (tty) std::cerr << '\n';
+    create_archive(samples, o.output, cfg, progress_display(samples.size(), cfg.verbosity > 0));
+    return 0;
+}
+
+int run_append(const CreateOptions& o) {
+    if (o.inputs.empty()) throw Error("append needs an input archive");
+    if (o.output.empty() && ::isatty(STDOUT_FILENO)) throw Error("append writes a new archive: give -o out.agc");
+    std::vector<std::string> fasta(o.inputs.begin() + 1, o.inputs.end());
+    std::vector<SampleInput> samples;
+    if (!fasta.empty() || !o.list_file.empty()) samples = sample_inputs(fasta, o.list_file);
+    CreateConfig cfg;
+    cfg.threads = clamp_option(o.threads, 1u, max_threads());
+    cfg.verbosity = clamp_option(o.verbosity, 0u, 2u);
+    cfg.concatenated = o.concatenated;
+    cfg.adaptive = o.adaptive;
+    cfg.fallback_fraction = clamp_option(o.fallback, 0.0, 0.05);
+    append_archive(o.inputs.front(), samples, o.output, cfg, progress_display(samples.size(), cfg.verbosity > 0));
     return 0;
 }
 
@@ -256,6 +278,18 @@ int main(int argc, char** argv) {
     create->add_option("-t", co.threads, threads_help());
     create->add_option("-v", co.verbosity, "verbosity level (default: 0; min: 0; max: 2)");
 
+
+    CreateOptions ao;
+    auto* append = app.add_subcommand("append", "add samples to an archive, writing a new one");
+    append->add_option("inputs", ao.inputs, "input archive, then FASTA files to add");
+    append->add_flag("-a", ao.adaptive, "adaptive mode (not implemented yet for append)");
+    append->add_flag("-c", ao.concatenated, "concatenated genomes in a single file (one sample per record)");
+    append->add_flag("-d", ao.no_cmd_line, "do not store cmd-line (no effect: v3 archives never store it)");
+    append->add_option("-f", ao.fallback, "fraction of fall-back minimizers (default: 0; min: 0; max: 0.05)");
+    append->add_option("-i", ao.list_file, "file with FASTA file names");
+    append->add_option("-o", ao.output, "output archive (default: output is sent to stdout)");
+    append->add_option("-t", ao.threads, threads_help());
+    append->add_option("-v", ao.verbosity, "verbosity level (default: 0; min: 0; max: 2)");
 
     auto* getcol = app.add_subcommand("getcol", "extract all samples");
     add_archive(getcol, ro);
@@ -320,6 +354,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (create->parsed()) return run_create(co);
+        if (append->parsed()) return run_append(ao);
         if (getcol->parsed()) return run_getcol(ro);
         if (getset->parsed()) return run_getset(ro);
         if (getctg->parsed()) return run_getctg(ro);
