@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "pipeline/inspect.h"
 #include "tests/test_support.h"
 
 namespace agcflow {
@@ -70,7 +71,8 @@ TEST_P(CreateParity, ByteIdenticalToAgc) {
         size_t i = 0;
         while (i < ours.size() && i < golden.size() && ours[i] == golden[i]) ++i;
         FAIL() << "archive differs from " << c.folder << "/" << c.golden << " at byte " << i << " (sizes "
-               << ours.size() << " vs " << golden.size() << ")";
+               << ours.size() << " vs " << golden.size() << ")\n"
+               << diff_archives(fixture(c.folder) / c.golden, out).summary();
     }
 }
 

@@ -215,6 +215,55 @@ TEST(CreateErrors, DuplicateFileNamesAreDroppedAsAgcDoes) {
     EXPECT_EQ(l.out, "ref\ns\n");
 }
 
+// Every mode, alone and combined, reads back exactly and does not depend on -t.
+TEST(CreateRoundTrip, EveryModeAndCombination) {
+    TempDir dir;
+    auto [files, expected] = make_collection(dir, 6, 99);
+    const std::vector<std::vector<std::string>> modes = {
+        {"-a"}, {"-f", "0.02"}, {"-a", "-f", "0.05"}, {"-a", "-s", "2000"}, {"-f", "0.05", "-s", "3000", "-b", "2"}};
+    for (const auto& mode : modes) {
+        std::string first;
+        for (int t : {1, 3}) {
+            std::vector<std::string> args = {"create", "-t", std::to_string(t), "-o", "m.agc"};
+            args.insert(args.end(), mode.begin(), mode.end());
+            args.insert(args.end(), files.begin(), files.end());
+            auto r = run_cli(args, dir.path());
+            ASSERT_EQ(r.exit_code, 0) << r.err;
+            auto back = run_cli({"getcol", (dir / "m.agc").string()});
+            EXPECT_TRUE(back.out == expected) << mode[0] << " t=" << t;
+            std::string bytes = read_file(dir / "m.agc");
+            if (first.empty()) first = bytes;
+            EXPECT_TRUE(bytes == first) << mode[0] << ": archive depends on -t";
+        }
+    }
+    // -c with -a and -f on one PanSN-style file of all samples.
+    std::string all;
+    for (size_t i = 1; i < files.size(); ++i) {
+        if (files[i].ends_with(".gz")) continue;
+        std::string text = read_file(dir / files[i]);
+        for (size_t p = 0; (p = text.find('>', p)) != std::string::npos; ++p) text.insert(p + 1, "s" + std::to_string(i) + "#");
+        all += text;
+    }
+    write_file(dir / "all.fa", all);
+    for (auto mode : {std::vector<std::string>{"-c"}, std::vector<std::string>{"-c", "-a", "-f", "0.02", "-b", "3"}}) {
+        std::vector<std::string> args = {"create", "-o", "c.agc", "ref.fa", "all.fa"};
+        args.insert(args.begin() + 1, mode.begin(), mode.end());
+        auto r = run_cli(args, dir.path());
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        auto back = run_cli({"getcol", "-l", "70", (dir / "c.agc").string()});
+        // The sample records come back after the reference's, their bases upper-cased.
+        std::string expected_tail;
+        for (size_t p = 0; p < all.size();) {
+            size_t eol = all.find('\n', p);
+            std::string line = all.substr(p, eol - p);
+            expected_tail += (line[0] == '>' ? line : upper(line)) + "\n";
+            p = eol + 1;
+        }
+        ASSERT_NE(back.out.find(">s1#"), std::string::npos);
+        EXPECT_TRUE(back.out.substr(back.out.find(">s1#")) == expected_tail) << mode.size();
+    }
+}
+
 // -c with a record count that is a multiple of P: AGC cuts the last collection batch twice,
 // the second time with no contigs (P21); the archive still reads back exactly.
 TEST(CreateConcatenated, BatchQuirkAndRoundTrip) {
