@@ -21,22 +21,16 @@ std::optional<std::pair<GroupKey, bool>> FallbackIndex::lookup(
     if (!enabled()) return std::nullopt;
     // Votes: for every oriented splitter pair, the distinct sampled k-mers that point at it.
     std::map<std::pair<uint64_t, uint64_t>, std::vector<uint64_t>> votes;
-    RollingKmer km(k_);
-    for (uint8_t x : segment) {
-        if (x > 3) {
-            km.reset();
-            continue;
-        }
-        km.push(x);
-        if (!km.full() || !filter_(km.canonical())) continue;
+    for_each_kmer(segment, k_, [&](const RollingKmer& km) {
+        if (!filter_(km.canonical())) return;
         auto it = pairs_.find(km.canonical());
-        if (it == pairs_.end()) continue;
+        if (it == pairs_.end()) return;
         for (auto pr : it->second) {
             if (pr.first == kNoKmer || pr.second == kNoKmer) continue;
             if (km.forward() > km.reverse()) std::swap(pr.first, pr.second);
             votes[pr].push_back(km.canonical());
         }
-    }
+    });
     std::vector<std::pair<uint64_t, std::pair<uint64_t, uint64_t>>> cands;
     for (auto& [pr, kmers] : votes) {
         std::sort(kmers.begin(), kmers.end());

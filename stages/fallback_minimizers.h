@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "stages/kmer_scan.h"
 #include "stages/nucleotide.h"
 
 namespace agcflow {
@@ -18,15 +19,6 @@ namespace agcflow {
 class GroupMap;
 class GroupStore;
 struct GroupKey;
-
-inline uint64_t murmur64(uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return h;
-}
 
 // Which k-mers are fallback minimizers: about `fraction` of all, chosen by hash.
 class FallbackFilter {

@@ -4,8 +4,19 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 namespace agcflow {
+
+// The 64-bit MurmurHash3 finaliser AGC uses for its hash tables and k-mer sampling.
+inline uint64_t murmur64(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+}
 
 class RollingKmer {
 public:
@@ -30,5 +41,20 @@ private:
     uint32_t size_ = 0;
     uint64_t fwd_ = 0, rc_ = 0;
 };
+
+// Calls fn(kmer) for every position where a full k-mer of A/C/G/T ends; any other code
+// starts the k-mer afresh.
+template <typename Fn>
+void for_each_kmer(std::span<const uint8_t> seq, uint32_t k, Fn&& fn) {
+    RollingKmer km(k);
+    for (uint8_t x : seq) {
+        if (x > 3) {
+            km.reset();
+            continue;
+        }
+        km.push(x);
+        if (km.full()) fn(km);
+    }
+}
 
 }  // namespace agcflow

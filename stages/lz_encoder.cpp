@@ -1,5 +1,7 @@
 #include "stages/lz_encoder.h"
 
+#include "stages/kmer_scan.h"
+
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -18,16 +20,6 @@ constexpr uint8_t kPaddingCode = 31;     // appended to the reference; never equ
 constexpr uint8_t kNRunStart = 30;       // N-run instruction: 30, decimal(len - 4), 4
 constexpr uint32_t kMinNRun = 4;
 constexpr uint64_t kNoKey = ~0ull;       // "this window is not all ACGT"
-
-// The 64-bit MurmurHash3 finaliser AGC uses for its hash tables.
-inline uint64_t murmur64(uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
 
 // Length of the common prefix of a and b, at most `limit`. Compares 8 bytes at a time.
 inline uint32_t common_prefix(const uint8_t* a, const uint8_t* b, uint32_t limit) {

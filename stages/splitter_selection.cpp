@@ -35,17 +35,7 @@ std::vector<uint64_t> reference_singletons(const std::vector<Codes>& contigs, ui
     for (auto& c : contigs) total += c.size();
     std::vector<uint64_t> all;
     all.reserve(total);
-    for (auto& c : contigs) {
-        RollingKmer km(k);
-        for (uint8_t x : c) {
-            if (x > 3) {
-                km.reset();
-                continue;
-            }
-            km.push(x);
-            if (km.full()) all.push_back(km.canonical());
-        }
-    }
+    for (auto& c : contigs) for_each_kmer(c, k, [&](const RollingKmer& km) { all.push_back(km.canonical()); });
     keep_singletons(all, duplicates);
     all.shrink_to_fit();
     return all;
@@ -123,15 +113,7 @@ std::vector<uint64_t> new_splitters_in_contig(const Codes& contig, const Splitte
                                               uint32_t segment_size, const FallbackFilter& filter,
                                               std::vector<FallbackRecord>& records) {
     std::vector<uint64_t> kmers;
-    RollingKmer km(k);
-    for (uint8_t x : contig) {
-        if (x > 3) {
-            km.reset();
-            continue;
-        }
-        km.push(x);
-        if (km.full()) kmers.push_back(km.canonical());
-    }
+    for_each_kmer(contig, k, [&](const RollingKmer& km) { kmers.push_back(km.canonical()); });
     keep_singletons(kmers, nullptr);
     std::vector<uint64_t> tmp, fresh;
     std::set_difference(kmers.begin(), kmers.end(), reference.singletons.begin(), reference.singletons.end(),
