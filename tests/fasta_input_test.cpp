@@ -1,0 +1,55 @@
+// FASTA input for create: record splitting, conversion, gzip, sample naming.
+#include <gtest/gtest.h>
+
+#include "io/error.h"
+#include "io/fasta_input.h"
+#include "tests/test_support.h"
+
+namespace agcflow {
+namespace {
+
+using test::TempDir;
+using test::write_file;
+
+std::string letters(const Codes& c) {
+    std::string s;
+    for (auto x : c) s.push_back(code_to_letter(x));
+    return s;
+}
+
+TEST(FastaInput, RecordsWithCrLfLowerCaseAndDescriptions) {
+    TempDir dir;
+    write_file(dir / "a.fa", ">c1 first one\r\nacgtN\r\nRYk\r\n>c2\r\nTT GG\r\n");
+    auto recs = read_fasta_file((dir / "a.fa").string());
+    ASSERT_EQ(recs.size(), 2u);
+    EXPECT_EQ(recs[0].name, "c1 first one");
+    EXPECT_EQ(letters(recs[0].seq), "ACGTNRYK");
+    EXPECT_EQ(recs[1].name, "c2");
+    EXPECT_EQ(letters(recs[1].seq), "TTGG");
+}
+
+TEST(FastaInput, MultiMemberGzip) {
+    TempDir dir;
+    write_file(dir / "p1.fa", ">a\nACGT\n");
+    write_file(dir / "p2.fa", ">b\nGGCC\n");
+    ASSERT_EQ(std::system(("cd " + dir.path().string() + " && gzip p1.fa p2.fa && cat p1.fa.gz p2.fa.gz > m.fa.gz").c_str()), 0);
+    auto recs = read_fasta_file((dir / "m.fa.gz").string());
+    ASSERT_EQ(recs.size(), 2u);
+    EXPECT_EQ(letters(recs[1].seq), "GGCC");
+    std::string whole = test::read_file(dir / "m.fa.gz");
+    write_file(dir / "t.fa.gz", whole.substr(0, whole.size() - 12));
+    EXPECT_THROW(read_fasta_file((dir / "t.fa.gz").string()), Error);
+}
+
+TEST(FastaInput, SampleNamesAsAgc) {
+    EXPECT_EQ(sample_name_from_path("x/y/HG002.fa.gz"), "HG002");
+    EXPECT_EQ(sample_name_from_path("a.fasta.gz"), "a");
+    EXPECT_EQ(sample_name_from_path("b.fna"), "b");
+    EXPECT_EQ(sample_name_from_path("c.fas.gz"), "c.fas");  // only .fna .gz .fa .fasta are stripped
+    EXPECT_EQ(sample_name_from_path("d.fa.fa"), "d");
+    EXPECT_EQ(sample_name_from_path("OP302811.1.fa.gz"), "OP302811.1");
+    EXPECT_EQ(dedup_input_names({"a.fa", "b.fa", "a.fa", "./a.fa"}), (std::vector<std::string>{"a.fa", "b.fa", "./a.fa"}));
+}
+
+}  // namespace
+}  // namespace agcflow
