@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <random>
 
 #include "io/error.h"
@@ -13,6 +15,42 @@ namespace agcflow {
 
 namespace {
 constexpr size_t kBufferSize = 1 << 20;
+
+// Temporary files still open, removed by the signal handler if the run is interrupted
+// (a fixed table of paths, so that the handler only calls async-signal-safe unlink).
+constexpr int kMaxLive = 64;
+char g_live[kMaxLive][4096];
+volatile sig_atomic_t g_live_used[kMaxLive];
+std::mutex g_live_mutex;
+
+extern "C" void remove_live_files_and_exit(int sig) {
+    for (int i = 0; i < kMaxLive; ++i)
+        if (g_live_used[i]) ::unlink(g_live[i]);
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+int track(const std::filesystem::path& p) {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::signal(sig, remove_live_files_and_exit);
+    });
+    std::lock_guard lock(g_live_mutex);
+    const std::string s = p.string();
+    for (int i = 0; i < kMaxLive; ++i)
+        if (!g_live_used[i] && s.size() < sizeof g_live[i]) {
+            std::memcpy(g_live[i], s.c_str(), s.size() + 1);
+            g_live_used[i] = 1;
+            return i;
+        }
+    return -1;
+}
+
+void untrack(int slot) {
+    if (slot < 0) return;
+    std::lock_guard lock(g_live_mutex);
+    g_live_used[slot] = 0;
+}
 
 void write_all(int fd, const uint8_t* p, size_t n, const std::string& name) {
     while (n) {
@@ -41,6 +79,7 @@ OutputFile::OutputFile(const std::filesystem::path& path) : path_(path) {
         if (fd_ < 0 && errno != EEXIST) break;
     }
     if (fd_ < 0) throw Error("cannot create output file " + path_.string() + ": " + std::strerror(errno));
+    live_slot_ = track(temp_path_);
 }
 
 OutputFile::~OutputFile() {
@@ -58,6 +97,7 @@ OutputFile::~OutputFile() {
         std::error_code ec;
         std::filesystem::remove(temp_path_, ec);
     }
+    untrack(live_slot_);
 }
 
 void OutputFile::flush_buffer() {

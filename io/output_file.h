@@ -32,6 +32,7 @@ private:
     std::filesystem::path path_;
     std::filesystem::path temp_path_;
     int fd_ = -1;
+    int live_slot_ = -1;  // entry in the table the interrupt handler cleans up
     bool committed_ = false;
     uint64_t written_ = 0;
     std::string buffer_;

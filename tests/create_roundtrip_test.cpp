@@ -3,6 +3,12 @@
 // a non-zero exit and no archive at the output path.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdint>
 #include <string>
 
@@ -289,6 +295,42 @@ TEST(CreateConcatenated, NonConsecutiveRecordsOfOneSampleAreRefused) {
     EXPECT_NE(r.exit_code, 0);
     EXPECT_EQ(r.err, "agc-flow: all.fa: records of sample a are not consecutive (AGC would drop the later ones)\n");
     EXPECT_FALSE(std::filesystem::exists(dir / "c.agc"));
+}
+
+}  // namespace
+}  // namespace agcflow
+
+namespace agcflow {
+namespace {
+
+// An interrupted create leaves neither an archive nor its temporary file. The second input is
+// a FIFO nobody writes to, so create waits with its temporary archive open until interrupted.
+TEST(CreateErrors, InterruptedRunLeavesNothing) {
+    TempDir dir;
+    write_file(dir / "ref.fa", ">c\nACGTACGTTTGACCA\n");
+    ASSERT_EQ(::mkfifo((dir / "wait.fa").c_str(), 0644), 0);
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        if (::chdir(dir.path().c_str()) != 0) ::_exit(127);
+        int devnull = ::open("/dev/null", O_WRONLY);
+        ::dup2(devnull, 2);
+        ::execl(AGCFLOW_CLI_PATH, "agc-flow", "create", "-o", "out.agc", "ref.fa", "wait.fa", nullptr);
+        ::_exit(127);
+    }
+    auto has_temp = [&] {
+        for (auto& e : std::filesystem::directory_iterator(dir.path()))
+            if (e.path().filename().string().starts_with("out.agc.")) return true;
+        return false;
+    };
+    for (int i = 0; i < 500 && !has_temp(); ++i) ::usleep(10000);
+    EXPECT_TRUE(has_temp());
+    ::kill(pid, SIGINT);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+    EXPECT_FALSE(has_temp());
+    EXPECT_FALSE(std::filesystem::exists(dir / "out.agc"));
 }
 
 }  // namespace
