@@ -14,22 +14,6 @@ namespace {
 
 using test::fixture;
 
-// Parses a FASTA file into (header, sequence) pairs, in order.
-std::vector<std::pair<std::string, std::string>> parse_fasta(const std::string& text) {
-    std::vector<std::pair<std::string, std::string>> recs;
-    size_t p = 0;
-    while (p < text.size()) {
-        size_t eol = text.find('\n', p);
-        std::string line = text.substr(p, eol == std::string::npos ? std::string::npos : eol - p);
-        p = eol == std::string::npos ? text.size() : eol + 1;
-        if (!line.empty() && line[0] == '>')
-            recs.emplace_back(line.substr(1), "");
-        else if (!recs.empty())
-            recs.back().second += line;
-    }
-    return recs;
-}
-
 std::string to_letters(const Codes& c) {
     std::string s(c.size(), ' ');
     for (size_t i = 0; i < c.size(); ++i) s[i] = code_to_letter(c[i]);
@@ -41,7 +25,7 @@ void expect_collection_matches(const std::filesystem::path& archive, const std::
     ArchiveCatalog cat(archive);
     SegmentDecoder dec(cat.reader(), cat.params());
     SegmentScratch scratch;
-    auto recs = parse_fasta(test::read_file(expected));
+    auto recs = test::parse_fasta(test::read_file(expected));
     size_t r = 0;
     Codes contig;
     for (uint32_t si = 0; si < cat.sample_names().size(); ++si) {

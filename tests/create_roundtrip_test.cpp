@@ -10,6 +10,7 @@
 
 #include <csignal>
 #include <cstdint>
+#include <sstream>
 #include <string>
 
 #include "tests/test_support.h"
@@ -18,6 +19,7 @@ namespace agcflow {
 namespace {
 
 using test::read_file;
+using test::run_program;
 using test::run_cli;
 using test::TempDir;
 using test::write_file;
@@ -40,35 +42,6 @@ std::string random_dna(Rng& r, size_t n) {
     return s;
 }
 
-// A sample derived from the reference: SNPs, indels, an inversion, a duplication, N runs,
-// IUPAC codes, lower case, plus short contigs and a novel one.
-std::string mutate(Rng& r, const std::string& ref) {
-    std::string s = ref;
-    for (int i = 0; i < 40 && s.size() > 100; ++i) s[r.below(s.size())] = "ACGT"[r.below(4)];
-    for (int i = 0; i < 8; ++i) {
-        size_t p = r.below(s.size() - 50);
-        if (r.below(2))
-            s.erase(p, 1 + r.below(20));
-        else
-            s.insert(p, random_dna(r, 1 + r.below(20)));
-    }
-    if (s.size() > 5000) {
-        size_t p = r.below(s.size() - 3000), n = 500 + r.below(2000);
-        std::string inv(s.rbegin() + (s.size() - p - n), s.rbegin() + (s.size() - p));
-        for (auto& c : inv) c = c == 'A' ? 'T' : c == 'T' ? 'A' : c == 'C' ? 'G' : c == 'G' ? 'C' : c;
-        s.replace(p, n, inv);
-        size_t q = r.below(s.size() - 1000);
-        s.insert(r.below(s.size()), s.substr(q, 300 + r.below(500)));
-    }
-    s.replace(r.below(s.size() - 200), 30 + r.below(100), std::string(50, 'N'));
-    for (int i = 0; i < 5; ++i) s[r.below(s.size())] = "RYSWKMBDHVU"[r.below(11)];
-    for (int i = 0; i < 5; ++i) {
-        size_t p = r.below(s.size());
-        s[p] = static_cast<char>(std::tolower(s[p]));
-    }
-    return s;
-}
-
 std::string fasta(const std::vector<std::pair<std::string, std::string>>& recs, size_t width = 60) {
     std::string out;
     for (auto& [name, seq] : recs) {
@@ -83,34 +56,23 @@ std::string upper(std::string s) {
     return s;
 }
 
-// Writes ref + n samples into dir; returns the file names (ref first) and the expected
-// getcol output at line length 80.
+// A collection made by tools/gen-collection in dir: the file names (reference first) and what
+// getcol must print for it (every record, bases upper-cased, 80 per line).
 std::pair<std::vector<std::string>, std::string> make_collection(const TempDir& dir, int n, uint64_t seed) {
-    Rng r{seed};
-    std::vector<std::pair<std::string, std::string>> ref = {
-        {"chr1", random_dna(r, 150000)}, {"chr2 some description", random_dna(r, 90000)},
-        {"chr3", random_dna(r, 30000)}, {"short", random_dna(r, 20)}, {"tiny", "ACGTN"}};
-    std::vector<std::string> files = {"ref.fa"};
-    std::vector<std::vector<std::pair<std::string, std::string>>> all = {ref};
-    write_file(dir / "ref.fa", fasta(ref));
-    for (int i = 0; i < n; ++i) {
-        std::vector<std::pair<std::string, std::string>> s;
-        for (auto& [name, seq] : ref) s.emplace_back(name, seq.size() > 1000 ? mutate(r, seq) : seq);
-        if (i % 2) s.emplace_back("novel" + std::to_string(i), random_dna(r, 7000));
-        std::string f = "s" + std::to_string(i) + ".fa";
-        write_file(dir / f, fasta(s, 70));
-        if (i % 3 == 2) {
-            ASSERT_EQ(std::system(("gzip -f " + (dir / f).string()).c_str()), 0), std::make_pair(files, std::string());
-            f += ".gz";
-        }
-        files.push_back(f);
-        all.push_back(s);
-    }
+    auto g = test::run_generator({"--out", dir.path().string(), "--samples", std::to_string(n), "--seed",
+                                  std::to_string(seed), "--length", "60000", "--lowercase", "0.001", "--list",
+                                  (dir / "list.txt").string()});
+    EXPECT_EQ(g.exit_code, 0) << g.err;
+    std::vector<std::string> files;
     std::string expected;
-    for (auto& s : all) {
-        std::vector<std::pair<std::string, std::string>> up;
-        for (auto& [name, seq] : s) up.emplace_back(name, upper(seq));
-        expected += fasta(up, 80);
+    std::istringstream list(read_file(dir / "list.txt"));
+    for (std::string f; list >> f;) {
+        files.push_back(f);
+        std::string text = f.ends_with(".gz") ? run_program("/bin/gzip", {"-dc", (dir / f).string()}).out
+                                              : read_file(dir / f);
+        auto recs = test::parse_fasta(text);
+        for (auto& r : recs) r.second = upper(r.second);
+        expected += fasta(recs, 80);
     }
     return {files, expected};
 }
@@ -256,15 +218,11 @@ TEST(CreateRoundTrip, EveryModeAndCombination) {
         args.insert(args.begin() + 1, mode.begin(), mode.end());
         auto r = run_cli(args, dir.path());
         ASSERT_EQ(r.exit_code, 0) << r.err;
-        auto back = run_cli({"getcol", "-l", "70", (dir / "c.agc").string()});
+        auto back = run_cli({"getcol", (dir / "c.agc").string()});
         // The sample records come back after the reference's, their bases upper-cased.
-        std::string expected_tail;
-        for (size_t p = 0; p < all.size();) {
-            size_t eol = all.find('\n', p);
-            std::string line = all.substr(p, eol - p);
-            expected_tail += (line[0] == '>' ? line : upper(line)) + "\n";
-            p = eol + 1;
-        }
+        auto recs = test::parse_fasta(all);
+        for (auto& r : recs) r.second = upper(r.second);
+        const std::string expected_tail = fasta(recs, 80);
         ASSERT_NE(back.out.find(">s1#"), std::string::npos);
         EXPECT_TRUE(back.out.substr(back.out.find(">s1#")) == expected_tail) << mode.size();
     }

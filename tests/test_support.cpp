@@ -44,7 +44,23 @@ TempDir::~TempDir() {
 
 static std::string slurp_fd(const std::filesystem::path& p) { return read_file(p); }
 
-CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
+std::vector<std::pair<std::string, std::string>> parse_fasta(const std::string& text) {
+    std::vector<std::pair<std::string, std::string>> recs;
+    size_t p = 0;
+    while (p < text.size()) {
+        size_t eol = text.find('\n', p);
+        std::string line = text.substr(p, eol == std::string::npos ? std::string::npos : eol - p);
+        p = eol == std::string::npos ? text.size() : eol + 1;
+        if (!line.empty() && line[0] == '>')
+            recs.emplace_back(line.substr(1), "");
+        else if (!recs.empty())
+            recs.back().second += line;
+    }
+    return recs;
+}
+
+CliResult run_program(const std::string& program, const std::vector<std::string>& args,
+                      const std::filesystem::path& cwd) {
     TempDir io;
     auto out_path = io / "stdout";
     auto err_path = io / "stderr";
@@ -59,7 +75,7 @@ CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::p
         ::dup2(err, 2);
         if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
         std::vector<char*> argv;
-        std::string prog = AGCFLOW_CLI_PATH;
+        std::string prog = program;
         argv.push_back(prog.data());
         std::vector<std::string> copy = args;
         for (auto& a : copy) argv.push_back(a.data());

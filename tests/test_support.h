@@ -33,7 +33,16 @@ struct CliResult {
     std::string err;  // stderr bytes
 };
 
-// Runs the agc-flow binary with the given arguments (no shell), in `cwd` when not empty.
-CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& cwd = {});
+// Runs a program with the given arguments (no shell), in `cwd` when not empty.
+CliResult run_program(const std::string& program, const std::vector<std::string>& args,
+                      const std::filesystem::path& cwd = {});
+// The agc-flow binary, and the collection generator tools/gen-collection.
+inline CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& cwd = {}) {
+    return run_program(AGCFLOW_CLI_PATH, args, cwd);
+}
+inline CliResult run_generator(const std::vector<std::string>& args) { return run_program(AGCFLOW_GEN_PATH, args); }
+
+// (header, sequence) of each record, in order; sequence lines joined.
+std::vector<std::pair<std::string, std::string>> parse_fasta(const std::string& text);
 
 }  // namespace agcflow::test
