@@ -18,6 +18,8 @@
 #include <oneapi/tbb/parallel_sort.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include "pipeline/threads.h"
+
 #include <algorithm>
 #include <deque>
 #include <map>
@@ -61,6 +63,7 @@ struct InputContig {
 // One batch: the contigs routed against one frozen state. Normally one sample (file); with
 // -c, P records (and a last, possibly empty, batch at the end), as AGC synchronises.
 struct ContigBatch {
+    size_t sequence = 0;  // position in input order, given by the serial reader
     std::vector<InputContig> contigs;
     std::vector<std::string> new_samples;  // samples first seen in this batch, in order
     uint32_t samples_registered = 0;       // samples known once this batch was read
@@ -70,6 +73,7 @@ using ContigBatchPtr = std::shared_ptr<ContigBatch>;
 
 // What the writer needs from one compressed batch.
 struct BatchOutput {
+    size_t sequence = 0;
     std::vector<std::string> new_samples;
     std::vector<std::pair<uint32_t, ContigDesc>> contigs;  // (sample, contig with descriptors), input order
     uint32_t samples_registered = 0;
@@ -103,7 +107,9 @@ public:
 
     // The next batch, or nullptr after the last.
     ContigBatchPtr next() {
-        return cfg_.concatenated ? next_concatenated() : next_file();
+        auto b = cfg_.concatenated ? next_concatenated() : next_file();
+        if (b) b->sequence = produced_++;
+        return b;
     }
 
 private:
@@ -168,6 +174,7 @@ private:
     const std::vector<SampleInput>& inputs_;
     const CreateConfig& cfg_;
     uint32_t first_sample_ = 0;
+    size_t produced_ = 0;
     std::vector<FastaRecord> cached_;
     size_t file_ = 0;
     // -c state
@@ -265,6 +272,7 @@ public:
     // Compressor stage: route, number new groups, store. Serial across batches.
     BatchOutputPtr compress(ContigBatch& batch) {
         auto out = std::make_shared<BatchOutput>();
+        out->sequence = batch.sequence;
         out->new_samples = std::move(batch.new_samples);
         out->samples_registered = batch.samples_registered;
         out->bases = batch.bases;
@@ -597,9 +605,16 @@ void run_graph(BatchSource& source, ArchiveBuilder& builder, OrderedWriter& writ
         if (progress) progress(writer.samples(), writer.bases());
         return continue_msg();
     });
+    // Sequencers restore input order wherever the graph may deliver out of order (seen under
+    // load between the limiter and a serial node): batches are compressed and written strictly
+    // in the order the reader numbered them.
+    sequencer_node<ContigBatchPtr> in_order(g, [](const ContigBatchPtr& b) { return b->sequence; });
+    sequencer_node<BatchOutputPtr> out_order(g, [](const BatchOutputPtr& b) { return b->sequence; });
     make_edge(reader, limiter);
-    make_edge(limiter, compressor);
-    make_edge(compressor, ordered_writer);
+    make_edge(limiter, in_order);
+    make_edge(in_order, compressor);
+    make_edge(compressor, out_order);
+    make_edge(out_order, ordered_writer);
     make_edge(ordered_writer, limiter.decrementer());
     reader.activate();
     g.wait_for_all();
@@ -612,7 +627,7 @@ void create_archive(const std::vector<SampleInput>& inputs, const std::filesyste
                     const CreateConfig& cfg, const ProgressFn& progress) {
     if (inputs.empty()) throw Error("no input files");
     if (!cfg.concatenated) check_inputs(inputs);
-    tbb::task_arena arena(static_cast<int>(std::max(1u, cfg.threads)));
+    tbb::task_arena arena(arena_threads(cfg.threads));
     arena.execute([&] {
         // Splitters come from the reference (the first input), which is also sample 0.
         BatchSource source(inputs, cfg);
@@ -642,7 +657,7 @@ void append_archive(const std::filesystem::path& input, const std::vector<Sample
     cfg.pack_cardinality = in.params().pack_cardinality;
     cfg.segment_size = in.params().segment_size;
     if (!cfg.concatenated) check_inputs(samples);
-    tbb::task_arena arena(static_cast<int>(std::max(1u, cfg.threads)));
+    tbb::task_arena arena(arena_threads(cfg.threads));
     arena.execute([&] {
         BatchSource source(samples, cfg, in.sample_names());
         ArchiveBuilder builder(cfg, in);

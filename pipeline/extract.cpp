@@ -3,6 +3,8 @@
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include "pipeline/threads.h"
+
 #include <atomic>
 #include <regex>
 
@@ -76,7 +78,7 @@ void Extractor::run(const std::vector<Task>& tasks,
     const uint32_t k = catalog_.params().k;
     const size_t tokens = config_.streaming ? 1 : 2 * static_cast<size_t>(config_.threads) + 1;
     std::atomic<size_t> next{0};
-    tbb::task_arena arena(static_cast<int>(config_.threads));
+    tbb::task_arena arena(arena_threads(config_.threads));
     arena.execute([&] {
         tbb::parallel_pipeline(
             tokens,
