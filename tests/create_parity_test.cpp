@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <thread>
 
 #include "pipeline/inspect.h"
 #include "tests/test_support.h"
@@ -99,6 +100,31 @@ TEST(CreateParityConcat, ByteIdenticalToAgcAtEveryThreadCount) {
                           fixture("syn-small/input/ref.fa").string(), (dir / "concat-samples.fa").string()});
         ASSERT_EQ(r.exit_code, 0) << r.err;
         EXPECT_TRUE(read_file(dir / "c.agc") == golden) << "-t " << t;
+    }
+}
+
+// Several creates at once, so that threads are preempted at random points: every archive must
+// still be the golden one (this caught batches reaching the writer out of input order).
+TEST(CreateParityUnderLoad, ConcurrentRunsAllByteIdentical) {
+    TempDir dir;
+    const auto input = fixture("real-sarscov2_97_2022/input");
+    const std::string golden = read_file(fixture("real-sarscov2_97_2022/default.agc"));
+    auto inputs = inputs_txt("real-sarscov2_97_2022");
+    for (int round = 0; round < 3; ++round) {
+        std::vector<std::thread> runs;
+        std::vector<int> codes(4, -1);
+        for (int i = 0; i < 4; ++i)
+            runs.emplace_back([&, i] {
+                std::vector<std::string> args = {"create", "-t", std::to_string(2 + i % 2), "-o",
+                                                 (dir / ("r" + std::to_string(i) + ".agc")).string()};
+                args.insert(args.end(), inputs.begin(), inputs.end());
+                codes[i] = run_cli(args, input).exit_code;
+            });
+        for (auto& t : runs) t.join();
+        for (int i = 0; i < 4; ++i) {
+            ASSERT_EQ(codes[i], 0);
+            EXPECT_TRUE(read_file(dir / ("r" + std::to_string(i) + ".agc")) == golden) << "round " << round << " run " << i;
+        }
     }
 }
 
