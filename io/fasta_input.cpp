@@ -1,6 +1,8 @@
 #include "io/fasta_input.h"
 
-#include <zlib.h>
+#include <fcntl.h>
+#include <isa-l/igzip_lib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -16,32 +18,77 @@ namespace {
 constexpr size_t kBlock = 1 << 20;
 }
 
+struct FastaInput::Inflater {
+    inflate_state state;
+    size_t in_pos = 0;   // consumed bytes of raw_
+    bool member_done = false;
+    Inflater() { reset(); }
+    void reset() {
+        isal_inflate_init(&state);
+        state.crc_flag = ISAL_GZIP;
+        member_done = false;
+    }
+};
+
 FastaInput::FastaInput(const std::string& path) : path_(path), buf_(kBlock) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) throw Error("cannot open " + path + ": No such file or directory");
     if (std::filesystem::is_directory(path, ec)) throw Error("cannot read " + path + ": is a directory");
-    gz_ = gzopen(path.c_str(), "rb");
-    if (!gz_) throw Error("cannot open " + path + ": " + std::strerror(errno));
-    gzbuffer(static_cast<gzFile>(gz_), 1 << 18);
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw Error("cannot open " + path + ": " + std::strerror(errno));
+    // Peek at the first block: gzip magic 1f 8b means compressed.
+    raw_.resize(kBlock);
+    ssize_t n = ::read(fd_, raw_.data(), raw_.size());
+    if (n < 0) throw Error("cannot read " + path + ": " + std::strerror(errno));
+    raw_.resize(static_cast<size_t>(n));
+    if (raw_.size() >= 2 && raw_[0] == 0x1f && raw_[1] == 0x8b) {
+        gz_ = std::make_unique<Inflater>();
+    } else {
+        std::copy(raw_.begin(), raw_.end(), buf_.begin());
+        len_ = raw_.size();
+        raw_.clear();
+    }
 }
 
 FastaInput::~FastaInput() {
-    if (gz_) gzclose(static_cast<gzFile>(gz_));
+    if (fd_ >= 0) ::close(fd_);
 }
 
 bool FastaInput::refill() {
-    int n = gzread(static_cast<gzFile>(gz_), buf_.data(), static_cast<unsigned>(buf_.size()));
-    if (n < 0) {
-        int err = 0;
-        const char* msg = gzerror(static_cast<gzFile>(gz_), &err);
-        throw Error("cannot read " + path_ + ": " + (msg ? msg : "read error"));
+    pos_ = len_ = 0;
+    if (!gz_) {
+        ssize_t n = ::read(fd_, buf_.data(), buf_.size());
+        if (n < 0) throw Error("cannot read " + path_ + ": " + std::strerror(errno));
+        len_ = static_cast<size_t>(n);
+        return len_ > 0;
     }
-    int err = 0;
-    gzerror(static_cast<gzFile>(gz_), &err);
-    if (n == 0 && err == Z_BUF_ERROR) throw Error("cannot read " + path_ + ": truncated gzip data");
-    pos_ = 0;
-    len_ = static_cast<size_t>(n);
-    return n > 0;
+    Inflater& z = *gz_;
+    while (len_ == 0) {
+        if (z.in_pos == raw_.size()) {  // need more compressed input
+            raw_.resize(kBlock);
+            ssize_t n = ::read(fd_, raw_.data(), raw_.size());
+            if (n < 0) throw Error("cannot read " + path_ + ": " + std::strerror(errno));
+            raw_.resize(static_cast<size_t>(n));
+            z.in_pos = 0;
+            if (n == 0) {
+                if (!z.member_done) throw Error("cannot read " + path_ + ": truncated gzip data");
+                return false;
+            }
+        }
+        if (z.member_done) {  // another gzip member follows
+            z.reset();
+        }
+        z.state.next_in = raw_.data() + z.in_pos;
+        z.state.avail_in = static_cast<uint32_t>(raw_.size() - z.in_pos);
+        z.state.next_out = buf_.data();
+        z.state.avail_out = static_cast<uint32_t>(buf_.size());
+        int rc = isal_inflate(&z.state);
+        if (rc != ISAL_DECOMP_OK) throw Error("cannot read " + path_ + ": corrupt gzip data");
+        z.in_pos = raw_.size() - z.state.avail_in;
+        len_ = buf_.size() - z.state.avail_out;
+        if (z.state.block_state == ISAL_BLOCK_FINISH) z.member_done = true;
+    }
+    return true;
 }
 
 int FastaInput::get() {

@@ -1,4 +1,5 @@
-// Reading FASTA input for create: plain or gzipped (any number of gzip members), one record
+// Reading FASTA input for create: plain or gzipped (any number of gzip members; recognised by
+// its magic bytes whatever the file name; inflated with isa-l's igzip), one record
 // at a time, converted to nucleotide codes. Strict where AGC would lose data: every input
 // problem is an Error naming the file and the record.
 #pragma once
@@ -32,8 +33,12 @@ private:
     int get();  // next byte or -1
     bool refill();
 
+    struct Inflater;  // isa-l streaming gzip state (multi-member)
+
     std::string path_;
-    void* gz_ = nullptr;
+    int fd_ = -1;
+    std::unique_ptr<Inflater> gz_;  // null for a plain file
+    std::vector<unsigned char> raw_;  // compressed bytes read but not yet inflated
     std::vector<unsigned char> buf_;
     size_t pos_ = 0, len_ = 0;
     size_t records_ = 0;
