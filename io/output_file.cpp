@@ -31,10 +31,6 @@ extern "C" void remove_live_files_and_exit(int sig) {
 }
 
 int track(const std::filesystem::path& p) {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::signal(sig, remove_live_files_and_exit);
-    });
     std::lock_guard lock(g_live_mutex);
     const std::string s = p.string();
     for (int i = 0; i < kMaxLive; ++i)
@@ -64,6 +60,13 @@ void write_all(int fd, const uint8_t* p, size_t n, const std::string& name) {
     }
 }
 }  // namespace
+
+void OutputFile::remove_temporaries_on_signals() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::signal(sig, remove_live_files_and_exit);
+    });
+}
 
 OutputFile::OutputFile(const std::filesystem::path& path) : path_(path) {
     buffer_.reserve(kBufferSize);

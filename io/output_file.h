@@ -17,6 +17,10 @@ public:
     OutputFile(const OutputFile&) = delete;
     OutputFile& operator=(const OutputFile&) = delete;
 
+    // Makes SIGINT, SIGTERM and SIGHUP remove every temporary file still open, then end the
+    // process as the signal would. For programs (the CLI); a library host keeps its handlers.
+    static void remove_temporaries_on_signals();
+
     void write(std::span<const uint8_t> bytes);
     void write(const std::string& s) { write({reinterpret_cast<const uint8_t*>(s.data()), s.size()}); }
     uint64_t position() const { return written_; }

@@ -332,6 +332,7 @@ int main(int argc, char** argv) {
     inspect->add_flag("--diff", inspect_diff,
                       "compare two archives: exit 0 if identical or logically identical, 1 if different");
 
+    OutputFile::remove_temporaries_on_signals();
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
