@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "stages/fallback_minimizers.h"
+#include "stages/kmer_scan.h"
 #include "stages/nucleotide.h"
 
 namespace agcflow {
@@ -42,12 +43,24 @@ std::vector<uint64_t> new_splitters_in_contig(const Codes& contig, const Splitte
                                               uint32_t segment_size, const FallbackFilter& filter,
                                               std::vector<FallbackRecord>& records);
 
-// Membership test for the hot path of cutting contigs.
+// Membership test for the hot path of cutting contigs (a lookup at every position): a
+// 2^24-bit table indexed by a hash rejects almost every non-splitter with one memory access;
+// the hash set decides the rest.
 class SplitterSet {
 public:
-    explicit SplitterSet(const std::vector<uint64_t>& splitters) : set_(splitters.begin(), splitters.end()) {}
-    bool contains(uint64_t kmer) const { return set_.count(kmer) != 0; }
-    void insert(uint64_t kmer) { set_.insert(kmer); }
+    explicit SplitterSet(const std::vector<uint64_t>& splitters) : filter_(kFilterBits / 64, 0) {
+        for (uint64_t s : splitters) insert(s);
+    }
+    bool contains(uint64_t kmer) const {
+        const uint64_t h = murmur64(kmer) >> (64 - kFilterLog2);
+        if (!(filter_[h >> 6] >> (h & 63) & 1)) return false;
+        return set_.count(kmer) != 0;
+    }
+    void insert(uint64_t kmer) {
+        const uint64_t h = murmur64(kmer) >> (64 - kFilterLog2);
+        filter_[h >> 6] |= 1ull << (h & 63);
+        set_.insert(kmer);
+    }
     std::vector<uint64_t> sorted() const {
         std::vector<uint64_t> v(set_.begin(), set_.end());
         std::sort(v.begin(), v.end());
@@ -55,6 +68,9 @@ public:
     }
 
 private:
+    static constexpr uint32_t kFilterLog2 = 24;
+    static constexpr uint64_t kFilterBits = 1ull << kFilterLog2;
+    std::vector<uint64_t> filter_;
     std::unordered_set<uint64_t> set_;
 };
 
