@@ -12,15 +12,16 @@ namespace {
 
 using namespace agcflow;
 
-const std::vector<Codes>& reference() {
-    static const std::vector<Codes> ref = [] {
+const std::vector<ContigView>& reference() {
+    static const std::vector<Codes> seqs = [] {
         std::mt19937_64 rng(3);
         std::vector<Codes> r(4, Codes(2'000'000));
         for (auto& c : r)
             for (auto& x : c) x = static_cast<uint8_t>(rng() & 3);
         return r;
     }();
-    return ref;
+    static const std::vector<ContigView> views(seqs.begin(), seqs.end());
+    return views;
 }
 
 size_t total_bases() {
@@ -32,6 +33,21 @@ size_t total_bases() {
 void BM_ReferenceSingletons(benchmark::State& state) {
     reference();
     for (auto _ : state) benchmark::DoNotOptimize(reference_singletons(reference(), 31));
+    state.SetBytesProcessed(state.iterations() * total_bases());
+}
+
+// The partitioned singleton phase create uses; the argument divides the entry budget, so 1 is
+// one pass and 4 about four passes over the reference.
+void BM_SingletonMap(benchmark::State& state) {
+    reference();
+    const uint64_t budget = total_bases() * SingletonMap::kBytesPerEntry / state.range(0) + 1;
+    uint32_t passes = 0;
+    for (auto _ : state) {
+        SingletonMap map(reference(), 31, budget);
+        passes = map.passes();
+        benchmark::DoNotOptimize(map);
+    }
+    state.counters["passes"] = passes;
     state.SetBytesProcessed(state.iterations() * total_bases());
 }
 
@@ -64,6 +80,7 @@ void BM_EncodePack(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_ReferenceSingletons)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SingletonMap)->Arg(1)->Arg(4)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SelectSplitters)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CutContig)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EncodePack)->Unit(benchmark::kMicrosecond);

@@ -98,10 +98,10 @@ public:
     }
 
     // The reference's contigs, read once for splitter selection and kept for batch 0.
-    std::vector<Codes> reference_sequences() {
+    std::vector<ContigView> reference_sequences() {
         cached_ = read_fasta_file(inputs_[0].path);
-        std::vector<Codes> seqs;
-        for (auto& r : cached_) seqs.push_back(r.seq);
+        std::vector<ContigView> seqs;
+        for (auto& r : cached_) seqs.emplace_back(r.seq);
         return seqs;
     }
 

@@ -4,7 +4,7 @@
 
 namespace agcflow {
 
-std::vector<ContigCut> cut_contig(const Codes& contig, const SplitterSet& splitters, uint32_t k) {
+std::vector<ContigCut> cut_contig(std::span<const uint8_t> contig, const SplitterSet& splitters, uint32_t k) {
     std::vector<ContigCut> cuts;
     RollingKmer km(k);
     CutKmer front;

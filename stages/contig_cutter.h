@@ -23,6 +23,6 @@ struct ContigCut {
 };
 
 // An empty contig gives no segment; a contig without splitters gives one with no ends.
-std::vector<ContigCut> cut_contig(const Codes& contig, const SplitterSet& splitters, uint32_t k);
+std::vector<ContigCut> cut_contig(std::span<const uint8_t> contig, const SplitterSet& splitters, uint32_t k);
 
 }  // namespace agcflow

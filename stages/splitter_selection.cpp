@@ -29,7 +29,7 @@ void keep_singletons(std::vector<uint64_t>& all, std::vector<uint64_t>* duplicat
 
 }  // namespace
 
-std::vector<uint64_t> reference_singletons(const std::vector<Codes>& contigs, uint32_t k,
+std::vector<uint64_t> reference_singletons(const std::vector<ContigView>& contigs, uint32_t k,
                                            std::vector<uint64_t>* duplicates) {
     size_t total = 0;
     for (auto& c : contigs) total += c.size();
@@ -41,9 +41,13 @@ std::vector<uint64_t> reference_singletons(const std::vector<Codes>& contigs, ui
     return all;
 }
 
-std::vector<uint64_t> splitters_in_contig(const Codes& contig, const std::vector<uint64_t>& singletons, uint32_t k,
-                                          uint32_t segment_size, const FallbackFilter& filter,
-                                          std::vector<FallbackRecord>* records) {
+namespace {
+
+// Walks a contig choosing splitters; is_candidate(kmer, end position) says whether the
+// canonical k-mer ending there may be one.
+template <typename IsCandidate>
+std::vector<uint64_t> walk_contig(ContigView contig, IsCandidate&& is_candidate, uint32_t k, uint32_t segment_size,
+                                  const FallbackFilter& filter, std::vector<FallbackRecord>* records) {
     std::vector<uint64_t> chosen;
     std::vector<std::pair<uint64_t, bool>> sampled;  // sampled k-mers since the last splitter
     uint64_t prev = ~0ull;
@@ -52,60 +56,69 @@ std::vector<uint64_t> splitters_in_contig(const Codes& contig, const std::vector
             for (auto& [kmer, fwd] : sampled) records->push_back({prev, next, kmer, fwd});
         sampled.clear();
         prev = next;
+        chosen.push_back(next);
     };
-    std::vector<uint64_t> recent;  // k-mers seen since the last chosen splitter
+    // The last candidate since the last chosen splitter: a contig's last candidate is a
+    // splitter too, however close to the previous one.
+    bool have_last = false;
+    uint64_t last = 0;
     uint64_t distance = segment_size;  // so that the first candidate is taken at once
     RollingKmer km(k);
-    auto candidate = [&](uint64_t v) { return std::binary_search(singletons.begin(), singletons.end(), v); };
-    for (uint8_t x : contig) {
+    for (uint64_t i = 0; i < contig.size(); ++i, ++distance) {
+        const uint8_t x = contig[i];
         if (x > 3) {
             km.reset();
+            continue;
+        }
+        km.push(x);
+        if (!km.full()) continue;
+        const uint64_t v = km.canonical();
+        if (filter.enabled() && km.forward() != km.reverse() && filter(v))
+            sampled.emplace_back(v, km.forward() <= km.reverse());
+        if (!is_candidate(v, i)) continue;
+        if (distance >= segment_size) {
+            emit(v);
+            distance = 0;
+            km.reset();
+            have_last = false;
         } else {
-            km.push(x);
-            if (km.full()) {
-                const uint64_t v = km.canonical();
-                recent.push_back(v);
-                if (filter.enabled() && km.forward() != km.reverse() && filter(v))
-                    sampled.emplace_back(v, km.forward() <= km.reverse());
-                if (distance >= segment_size && candidate(v)) {
-                    chosen.push_back(v);
-                    emit(v);
-                    distance = 0;
-                    km.reset();
-                    recent.clear();
-                }
-            }
+            have_last = true, last = v;
         }
-        ++distance;
     }
-    // The contig's last candidate is a splitter too, however close to the previous one.
-    for (auto it = recent.rbegin(); it != recent.rend(); ++it)
-        if (candidate(*it)) {
-            chosen.push_back(*it);
-            emit(*it);
-            break;
-        }
+    if (have_last) emit(last);
     return chosen;
 }
 
-SplitterSelection select_splitters(const std::vector<Codes>& reference, uint32_t k, uint32_t segment_size,
-                                   const FallbackFilter& filter, bool keep_kmers) {
-    std::vector<uint64_t> duplicates;
-    auto singletons = reference_singletons(reference, k, keep_kmers ? &duplicates : nullptr);
+}  // namespace
+
+std::vector<uint64_t> splitters_in_contig(ContigView contig, const std::vector<uint64_t>& singletons, uint32_t k,
+                                          uint32_t segment_size, const FallbackFilter& filter,
+                                          std::vector<FallbackRecord>* records) {
+    auto candidate = [&](uint64_t v, uint64_t) { return std::binary_search(singletons.begin(), singletons.end(), v); };
+    return walk_contig(contig, candidate, k, segment_size, filter, records);
+}
+
+SplitterSelection select_splitters(const std::vector<ContigView>& reference, uint32_t k, uint32_t segment_size,
+                                   const FallbackFilter& filter, bool keep_kmers, uint64_t kmer_budget) {
+    SplitterSelection sel;
     std::vector<std::vector<uint64_t>> per_contig(reference.size());
     std::vector<std::vector<FallbackRecord>> records(reference.size());
-    tbb::parallel_for(size_t(0), reference.size(), [&](size_t i) {
-        per_contig[i] = splitters_in_contig(reference[i], singletons, k, segment_size, filter, &records[i]);
-    });
-    SplitterSelection sel;
+    if (keep_kmers) {
+        sel.singletons = reference_singletons(reference, k, &sel.duplicates);
+        tbb::parallel_for(size_t(0), reference.size(), [&](size_t i) {
+            per_contig[i] = splitters_in_contig(reference[i], sel.singletons, k, segment_size, filter, &records[i]);
+        });
+    } else {
+        const SingletonMap singletons(reference, k, kmer_budget);
+        tbb::parallel_for(size_t(0), reference.size(), [&](size_t i) {
+            auto candidate = [&](uint64_t, uint64_t end) { return singletons(i, end); };
+            per_contig[i] = walk_contig(reference[i], candidate, k, segment_size, filter, &records[i]);
+        });
+    }
     for (auto& v : per_contig) sel.splitters.insert(sel.splitters.end(), v.begin(), v.end());
     std::sort(sel.splitters.begin(), sel.splitters.end());
     sel.splitters.erase(std::unique(sel.splitters.begin(), sel.splitters.end()), sel.splitters.end());
     for (auto& v : records) sel.fallback.insert(sel.fallback.end(), v.begin(), v.end());
-    if (keep_kmers) {
-        sel.singletons = std::move(singletons);
-        sel.duplicates = std::move(duplicates);
-    }
     return sel;
 }
 

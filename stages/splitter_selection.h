@@ -12,17 +12,20 @@
 #include "stages/fallback_minimizers.h"
 #include "stages/kmer_scan.h"
 #include "stages/nucleotide.h"
+#include "stages/singleton_map.h"
 
 namespace agcflow {
 
 // Sorted canonical k-mers that occur exactly once in all `contigs` together; with
 // `duplicates`, also (one copy of) those that occur more than once.
-std::vector<uint64_t> reference_singletons(const std::vector<Codes>& contigs, uint32_t k,
+// (Holds 8 bytes per k-mer: used by adaptive mode, which needs the sets themselves.)
+std::vector<uint64_t> reference_singletons(const std::vector<ContigView>& contigs, uint32_t k,
                                            std::vector<uint64_t>* duplicates = nullptr);
 
-// The splitters chosen along one contig, in contig order. With an enabled filter, every
-// sampled (non-palindromic) k-mer is also recorded with the splitters around it.
-std::vector<uint64_t> splitters_in_contig(const Codes& contig, const std::vector<uint64_t>& singletons, uint32_t k,
+// The splitters chosen along one contig, in contig order, given which k-mers are candidates.
+// With an enabled filter, every sampled (non-palindromic) k-mer is also recorded with the
+// splitters around it.
+std::vector<uint64_t> splitters_in_contig(ContigView contig, const std::vector<uint64_t>& singletons, uint32_t k,
                                           uint32_t segment_size, const FallbackFilter& filter = FallbackFilter(),
                                           std::vector<FallbackRecord>* records = nullptr);
 
@@ -33,9 +36,16 @@ struct SplitterSelection {
     std::vector<uint64_t> singletons, duplicates;
 };
 
-// All splitters of the reference (contigs scanned in parallel).
-SplitterSelection select_splitters(const std::vector<Codes>& reference, uint32_t k, uint32_t segment_size,
-                                   const FallbackFilter& filter = FallbackFilter(), bool keep_kmers = false);
+// Default budget for the reference's k-mer entries (see SingletonMap).
+inline constexpr uint64_t kDefaultKmerBudget = 1ull << 40;
+
+// All splitters of the reference (contigs scanned in parallel). Candidates come from a
+// SingletonMap whose k-mer entries take at most `kmer_budget` bytes at a time; with
+// `keep_kmers` (adaptive mode) the sorted singleton and repeated k-mer sets are built instead
+// and kept (8 bytes per reference k-mer, as AGC).
+SplitterSelection select_splitters(const std::vector<ContigView>& reference, uint32_t k, uint32_t segment_size,
+                                   const FallbackFilter& filter = FallbackFilter(), bool keep_kmers = false,
+                                   uint64_t kmer_budget = kDefaultKmerBudget);
 
 // Adaptive mode (§3.5): new splitters for a contig of a later sample that has none: k-mers
 // unique in the contig and absent from the reference, chosen along it as on the reference.

@@ -1,0 +1,136 @@
+// The reference k-mer phase: the partitioned SingletonMap against a plain count of canonical
+// k-mers, and splitter selection through it against selection from the sorted singleton set.
+#include <gtest/gtest.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <map>
+#include <random>
+
+#include "stages/kmer_scan.h"
+#include "stages/singleton_map.h"
+#include "stages/splitter_selection.h"
+
+namespace agcflow {
+namespace {
+
+// Random contigs with N runs, copies of earlier stretches (repeats, also reverse-complemented),
+// a low-complexity run, and contigs shorter than k or empty.
+std::vector<Codes> make_reference(uint64_t seed, size_t contigs, size_t length) {
+    std::mt19937_64 rng(seed);
+    std::vector<Codes> ref;
+    for (size_t c = 0; c < contigs; ++c) {
+        Codes s(length / (c + 1));
+        for (auto& x : s) x = static_cast<uint8_t>(rng() & 3);
+        for (int r = 0; r < 6 && s.size() > 2000; ++r) {  // repeats
+            const size_t len = 100 + rng() % 500, from = rng() % (s.size() - len), to = rng() % (s.size() - len);
+            Codes piece(s.begin() + from, s.begin() + from + len);
+            if (r % 2) piece = reverse_complement(piece);
+            std::copy(piece.begin(), piece.end(), s.begin() + to);
+        }
+        if (s.size() > 3000) {
+            std::fill(s.begin() + 1000, s.begin() + 1040, uint8_t(4));  // N run
+            for (size_t i = 2000; i < 2300; ++i) s[i] = static_cast<uint8_t>(i % 2);  // ACACAC...
+        }
+        ref.push_back(std::move(s));
+    }
+    ref.push_back(Codes(7, 2));  // shorter than k
+    ref.push_back(Codes());      // empty
+    return ref;
+}
+
+std::vector<ContigView> views(const std::vector<Codes>& ref) { return {ref.begin(), ref.end()}; }
+
+void expect_map_matches_counts(const std::vector<Codes>& ref, uint32_t k, uint64_t budget, uint32_t threads,
+                               uint32_t* passes = nullptr) {
+    std::map<uint64_t, int> count;
+    for (auto& c : ref) for_each_kmer(c, k, [&](const RollingKmer& km) { ++count[km.canonical()]; });
+    tbb::task_arena arena(static_cast<int>(threads));
+    arena.execute([&] {
+        SingletonMap map(views(ref), k, budget);
+        if (passes) *passes = map.passes();
+        uint64_t singletons = 0, kmers = 0;
+        for (size_t c = 0; c < ref.size(); ++c) {
+            RollingKmer km(k);
+            for (uint64_t i = 0; i < ref[c].size(); ++i) {
+                if (ref[c][i] > 3) {
+                    km.reset();
+                    ASSERT_FALSE(map(c, i)) << "contig " << c << " position " << i;
+                    continue;
+                }
+                km.push(ref[c][i]);
+                const bool once = km.full() && count[km.canonical()] == 1;
+                ASSERT_EQ(map(c, i), once) << "contig " << c << " position " << i;
+                singletons += once;
+                kmers += km.full();
+            }
+        }
+        EXPECT_EQ(map.singletons(), singletons);
+        EXPECT_EQ(map.kmers(), kmers);
+        if (budget >= 100'000) EXPECT_LE(map.peak_entries() * SingletonMap::kBytesPerEntry, budget);
+    });
+}
+
+TEST(SingletonMap, MarksExactlyTheKmersOccurringOnceInOnePass) {
+    auto ref = make_reference(1, 4, 200'000);
+    uint32_t passes = 0;
+    expect_map_matches_counts(ref, 31, uint64_t(1) << 40, 2, &passes);
+    EXPECT_EQ(passes, 1u);
+}
+
+TEST(SingletonMap, SmallBudgetsTakeMorePassesWithTheSameResult) {
+    auto ref = make_reference(2, 3, 150'000);
+    uint32_t passes = 0;
+    expect_map_matches_counts(ref, 31, 300'000, 2, &passes);  // about 12 passes
+    EXPECT_GE(passes, 8u);
+    auto small = make_reference(5, 1, 60'000);
+    // 100 entries per pass; the repeated k-mers' slots exceed that and take a pass each.
+    expect_map_matches_counts(small, 31, 1200, 1, &passes);
+    EXPECT_GT(passes, 300u);
+}
+
+TEST(SingletonMap, OtherKmerLengthsIncludingEvenOnesWithPalindromes) {
+    auto ref = make_reference(3, 2, 60'000);
+    for (uint32_t k : {5u, 12u, 16u, 25u, 32u}) {
+        SCOPED_TRACE(k);
+        expect_map_matches_counts(ref, k, 200'000, 2);
+    }
+}
+
+TEST(SingletonMap, EmptyReference) {
+    std::vector<Codes> ref{Codes(), Codes(10, 4)};
+    SingletonMap map(views(ref), 31, 1000);
+    EXPECT_EQ(map.passes(), 0u);
+    EXPECT_EQ(map.kmers(), 0u);
+    EXPECT_FALSE(map(1, 5));
+}
+
+TEST(SplitterSelection, SameSplittersAndFallbackRecordsAsFromTheSortedSingletonSet) {
+    auto ref = make_reference(4, 5, 400'000);
+    const auto v = views(ref);
+    const FallbackFilter filter(0.01);
+    // Reference selection: the sorted singleton set, contig by contig.
+    auto singletons = reference_singletons(v, 25);
+    std::vector<uint64_t> expected;
+    std::vector<FallbackRecord> expected_records;
+    for (auto& c : v) {
+        auto s = splitters_in_contig(c, singletons, 25, 5000, filter, &expected_records);
+        expected.insert(expected.end(), s.begin(), s.end());
+    }
+    std::sort(expected.begin(), expected.end());
+    expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+    ASSERT_GT(expected.size(), 100u);
+    for (uint64_t budget : {uint64_t(1) << 40, uint64_t(100'000)}) {
+        auto sel = select_splitters(v, 25, 5000, filter, false, budget);
+        EXPECT_EQ(sel.splitters, expected);
+        ASSERT_EQ(sel.fallback.size(), expected_records.size());
+        for (size_t i = 0; i < expected_records.size(); ++i) {
+            EXPECT_EQ(sel.fallback[i].prev, expected_records[i].prev);
+            EXPECT_EQ(sel.fallback[i].next, expected_records[i].next);
+            EXPECT_EQ(sel.fallback[i].kmer, expected_records[i].kmer);
+            EXPECT_EQ(sel.fallback[i].forward, expected_records[i].forward);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace agcflow
