@@ -18,9 +18,19 @@ struct DCtxDeleter {
 }  // namespace
 
 std::vector<uint8_t> zstd_compress(std::span<const uint8_t> src, int level) {
+    // Each thread keeps a context for the usual small inputs; a large input (its workspace at
+    // the high levels can take ~50 MB) gets one of its own, freed at once, so that no thread
+    // holds on to such a workspace.
+    constexpr size_t kLargeInput = 1 << 20;
     thread_local std::unique_ptr<ZSTD_CCtx, CCtxDeleter> cctx(ZSTD_createCCtx());
+    std::unique_ptr<ZSTD_CCtx, CCtxDeleter> own;
+    ZSTD_CCtx* ctx = cctx.get();
+    if (src.size() > kLargeInput) {
+        own.reset(ZSTD_createCCtx());
+        ctx = own.get();
+    }
     std::vector<uint8_t> out(ZSTD_compressBound(src.size()));
-    size_t n = ZSTD_compressCCtx(cctx.get(), out.data(), out.size(), src.data(), src.size(), level);
+    size_t n = ZSTD_compressCCtx(ctx, out.data(), out.size(), src.data(), src.size(), level);
     if (ZSTD_isError(n)) throw Error(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
     out.resize(n);
     return out;

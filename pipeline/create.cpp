@@ -18,6 +18,7 @@
 #include <oneapi/tbb/parallel_sort.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include "pipeline/memory_budget.h"
 #include "pipeline/threads.h"
 
 #include <algorithm>
@@ -573,6 +574,21 @@ private:
     uint64_t bases_ = 0;
 };
 
+// The budget's plan for this reference size; a warning when the budget is too small for it.
+CreateMemoryPlan plan_memory(const CreateConfig& cfg, uint64_t reference_bases) {
+    const CreateMemoryPlan plan = plan_create_memory(cfg.max_memory, reference_bases, cfg.threads);
+    if (cfg.message) {
+        if (cfg.max_memory && cfg.max_memory < plan.needed)
+            cfg.message("warning: a reference of " + std::to_string(reference_bases) + " bases needs about " +
+                        std::to_string((plan.needed + kMiB - 1) / kMiB) + " MiB; --max-memory " +
+                        std::to_string(cfg.max_memory / kMiB) + " MiB will be exceeded");
+        if (cfg.verbosity > 0)
+            cfg.message("memory plan: " + std::to_string(plan.kmer_budget / kMiB) + " MiB of k-mer entries per pass, " +
+                        std::to_string(plan.read_ahead) + " sample(s) in flight");
+    }
+    return plan;
+}
+
 void check_inputs(const std::vector<SampleInput>& inputs) {
     if (inputs.empty()) throw Error("no input files");
     std::map<std::string, std::string> seen;
@@ -588,7 +604,7 @@ void check_inputs(const std::vector<SampleInput>& inputs) {
 namespace {
 
 // reader -> limiter -> batch compressor -> ordered writer (see the top of this file).
-void run_graph(BatchSource& source, ArchiveBuilder& builder, OrderedWriter& writer, const CreateConfig& cfg,
+void run_graph(BatchSource& source, ArchiveBuilder& builder, OrderedWriter& writer, uint32_t read_ahead,
                const ProgressFn& progress) {
     using namespace tbb::flow;
     graph g;
@@ -597,7 +613,7 @@ void run_graph(BatchSource& source, ArchiveBuilder& builder, OrderedWriter& writ
         if (!b) fc.stop();
         return b;
     });
-    limiter_node<ContigBatchPtr> limiter(g, std::max<size_t>(1, cfg.read_ahead));
+    limiter_node<ContigBatchPtr> limiter(g, std::max<size_t>(1, read_ahead));
     function_node<ContigBatchPtr, BatchOutputPtr> compressor(
         g, serial, [&](ContigBatchPtr b) { return builder.compress(*b); });
     function_node<BatchOutputPtr, continue_msg> ordered_writer(g, serial, [&](BatchOutputPtr b) {
@@ -631,14 +647,22 @@ void create_archive(const std::vector<SampleInput>& inputs, const std::filesyste
     arena.execute([&] {
         // Splitters come from the reference (the first input), which is also sample 0.
         BatchSource source(inputs, cfg);
-        SplitterSelection selection = select_splitters(source.reference_sequences(), cfg.k, cfg.segment_size,
-                                                       FallbackFilter(cfg.fallback_fraction), cfg.adaptive);
+        const std::vector<ContigView> reference = source.reference_sequences();
+        uint64_t reference_bases = 0;
+        for (auto& c : reference) reference_bases += c.size();
+        const CreateMemoryPlan plan = plan_memory(cfg, reference_bases);
+        SplitterSelection selection = select_splitters(reference, cfg.k, cfg.segment_size,
+                                                       FallbackFilter(cfg.fallback_fraction), cfg.adaptive,
+                                                       plan.kmer_budget);
+        if (cfg.verbosity > 0 && cfg.message && !cfg.adaptive)
+            cfg.message("splitter phase: " + std::to_string(selection.kmer_passes) + " pass(es) over the reference, " +
+                        std::to_string(selection.splitters.size()) + " splitters");
 
         OutputFile out(output);
         ArchiveBuilder builder(cfg, std::move(selection));
         OrderedWriter writer(out, cfg);
 
-        run_graph(source, builder, writer, cfg, progress);
+        run_graph(source, builder, writer, plan.read_ahead, progress);
         writer.close(builder);
         out.commit();
     });
@@ -663,7 +687,12 @@ void append_archive(const std::filesystem::path& input, const std::vector<Sample
         ArchiveBuilder builder(cfg, in);
         OutputFile out(output);
         OrderedWriter writer(out, cfg, in, builder.group_count());
-        run_graph(source, builder, writer, cfg, progress);
+        // No splitter phase; the archive's reference sample stands for the size of a sample.
+        uint64_t reference_bases = 0;
+        if (!in.sample_names().empty())
+            for (const ContigDesc& c : in.sample(0).contigs)
+                for (const SegmentDesc& d : c.segments) reference_bases += d.raw_length;
+        run_graph(source, builder, writer, plan_memory(cfg, reference_bases).read_ahead, progress);
         writer.close(builder);
         out.commit();
     });

@@ -20,8 +20,11 @@ struct CreateConfig {
     bool adaptive = false;
     bool concatenated = false;
     double fallback_fraction = 0.0;
-    // Samples read ahead of the one being compressed (bounds memory to that many samples).
-    uint32_t read_ahead = 2;
+    // Memory budget in bytes (--max-memory); 0: the machine's default. It sets the passes of
+    // the splitter phase and the samples read ahead (pipeline/memory_budget.h).
+    uint64_t max_memory = 0;
+    // Warnings (always) and, with verbosity > 0, notes on how the budget is used.
+    std::function<void(const std::string&)> message;
 };
 
 struct SampleInput {

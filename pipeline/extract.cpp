@@ -3,6 +3,7 @@
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include "pipeline/memory_budget.h"
 #include "pipeline/threads.h"
 
 #include <atomic>
@@ -76,7 +77,21 @@ void Extractor::run(const std::vector<Task>& tasks,
         std::vector<uint8_t> bytes;
     };
     const uint32_t k = catalog_.params().k;
-    const size_t tokens = config_.streaming ? 1 : 2 * static_cast<size_t>(config_.threads) + 1;
+    // The memory budget sets the contigs in flight and the reference cache (memory_budget.h).
+    uint64_t longest = 0;
+    for (const Task& t : tasks) {
+        const ContigDesc& cd = catalog_.sample(t.sample).contigs[t.contig];
+        uint64_t len = 0;
+        for (const SegmentDesc& d : cd.segments) len += len == 0 ? d.raw_length : d.raw_length - std::min(d.raw_length, k);
+        if (!t.range.whole() && t.range.to >= t.range.from)
+            len = std::min<uint64_t>(len, static_cast<uint64_t>(t.range.to - t.range.from + 1));
+        longest = std::max(longest, len);
+    }
+    const ExtractMemoryPlan plan =
+        plan_extract_memory(config_.max_memory, longest, static_cast<uint32_t>(arena_threads(config_.threads)),
+                            config_.streaming);
+    decoder_.set_cache_limit(plan.reference_cache);
+    const size_t tokens = plan.tokens;
     std::atomic<size_t> next{0};
     tbb::task_arena arena(arena_threads(config_.threads));
     arena.execute([&] {

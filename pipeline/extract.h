@@ -19,6 +19,7 @@ struct ExtractConfig {
     uint32_t line_length = 80;
     uint32_t gzip_level = 0;  // 0 = plain text
     bool streaming = false;   // one contig in flight at a time: least memory
+    uint64_t max_memory = 0;  // bytes (--max-memory); 0: the machine's default (memory_budget.h)
 };
 
 // A getctg query: `contig`, `contig@sample`, `contig:from-to` or `contig@sample:from-to`.

@@ -7,23 +7,59 @@
 
 namespace agcflow {
 
-SegmentDecoder::SegmentDecoder(const ArchiveReader& reader, const CompressionParams& params)
-    : reader_(reader), params_(params) {}
+SegmentDecoder::SegmentDecoder(const ArchiveReader& reader, const CompressionParams& params, uint64_t cache_bytes)
+    : reader_(reader), params_(params), cache_limit_(cache_bytes) {}
 
 SegmentDecoder::~SegmentDecoder() = default;
+
+void SegmentDecoder::set_cache_limit(uint64_t bytes) {
+    std::lock_guard lock(mutex_);
+    cache_limit_ = bytes;
+    evict_locked();
+}
+
+uint64_t SegmentDecoder::cached_bytes() const {
+    std::lock_guard lock(mutex_);
+    return cached_bytes_;
+}
+
+uint64_t SegmentDecoder::reference_loads() const {
+    std::lock_guard lock(mutex_);
+    return loads_;
+}
+
+void SegmentDecoder::evict_locked() const {
+    while (cached_bytes_ > cache_limit_ && !lru_.empty()) {
+        CachedReference& victim = references_[lru_.back()];
+        cached_bytes_ -= victim.codes->size();
+        victim.codes.reset();
+        lru_.pop_back();
+    }
+}
 
 std::shared_ptr<const Codes> SegmentDecoder::reference(uint32_t group) const {
     {
         std::lock_guard lock(mutex_);
-        if (group < references_.size() && references_[group]) return references_[group];
+        if (group < references_.size() && references_[group].codes) {
+            CachedReference& c = references_[group];
+            lru_.splice(lru_.begin(), lru_, c.lru);
+            return c.codes;
+        }
     }
     const std::string name = reference_stream_name(group);
     Part p = reader_.part(name, 0);
     auto ref = std::make_shared<const Codes>(decode_reference_part(p.metadata, p.payload, "stream " + name));
     std::lock_guard lock(mutex_);
+    ++loads_;
     if (references_.size() <= group) references_.resize(group + 1);
-    if (!references_[group]) references_[group] = ref;
-    return references_[group];
+    CachedReference& c = references_[group];
+    if (c.codes) return c.codes;  // another thread decoded it meanwhile
+    c.codes = ref;
+    lru_.push_front(group);
+    c.lru = lru_.begin();
+    cached_bytes_ += ref->size();
+    evict_locked();
+    return ref;
 }
 
 std::span<const uint8_t> SegmentDecoder::entry(uint32_t group, uint32_t pack, uint32_t slot,

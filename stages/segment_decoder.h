@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,23 +23,37 @@ struct SegmentScratch {
     std::vector<uint8_t> pack;
 };
 
-// Decodes segment (group, in-group id) of an archive. Thread-safe: group references are
-// decoded once and shared; each thread passes its own SegmentScratch.
+// Decodes segment (group, in-group id) of an archive. Thread-safe: decoded group references
+// are shared through a cache of at most `cache_bytes` (least recently used ones are dropped;
+// one in use stays valid); each thread passes its own SegmentScratch.
 class SegmentDecoder {
 public:
-    SegmentDecoder(const ArchiveReader& reader, const CompressionParams& params);
+    SegmentDecoder(const ArchiveReader& reader, const CompressionParams& params, uint64_t cache_bytes = UINT64_MAX);
     ~SegmentDecoder();
 
     void decode(uint32_t group, uint32_t in_group_id, Codes& out, SegmentScratch& scratch) const;
 
+    void set_cache_limit(uint64_t bytes);
+    uint64_t cached_bytes() const;
+    // References decoded so far (a reference dropped and needed again counts twice).
+    uint64_t reference_loads() const;
+
 private:
+    struct CachedReference {
+        std::shared_ptr<const Codes> codes;
+        std::list<uint32_t>::iterator lru;  // position in lru_
+    };
     std::shared_ptr<const Codes> reference(uint32_t group) const;
     std::span<const uint8_t> entry(uint32_t group, uint32_t pack, uint32_t slot, SegmentScratch& scratch) const;
+    void evict_locked() const;
 
     const ArchiveReader& reader_;
     CompressionParams params_;
     mutable std::mutex mutex_;
-    mutable std::vector<std::shared_ptr<const Codes>> references_;
+    mutable std::vector<CachedReference> references_;
+    mutable std::list<uint32_t> lru_;  // most recently used first
+    mutable uint64_t cached_bytes_ = 0, loads_ = 0;
+    uint64_t cache_limit_;
 };
 
 // A 0-based inclusive range [from, to] of a contig; to < 0 means "to the end".

@@ -110,6 +110,7 @@ SplitterSelection select_splitters(const std::vector<ContigView>& reference, uin
         });
     } else {
         const SingletonMap singletons(reference, k, kmer_budget);
+        sel.kmer_passes = singletons.passes();
         tbb::parallel_for(size_t(0), reference.size(), [&](size_t i) {
             auto candidate = [&](uint64_t, uint64_t end) { return singletons(i, end); };
             per_contig[i] = walk_contig(reference[i], candidate, k, segment_size, filter, &records[i]);

@@ -34,6 +34,7 @@ struct SplitterSelection {
     std::vector<FallbackRecord> fallback;  // contig by contig (the order does not matter)
     // Adaptive mode only: the reference's singleton and repeated k-mers, sorted.
     std::vector<uint64_t> singletons, duplicates;
+    uint32_t kmer_passes = 0;  // passes of the SingletonMap (0 in adaptive mode)
 };
 
 // Default budget for the reference's k-mer entries (see SingletonMap).

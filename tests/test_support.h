@@ -31,6 +31,7 @@ struct CliResult {
     int exit_code = -1;
     std::string out;  // stdout bytes
     std::string err;  // stderr bytes
+    long peak_rss_kib = 0;  // the program's peak resident set size
 };
 
 // Runs a program with the given arguments (no shell), in `cwd` when not empty.

@@ -13,6 +13,7 @@
 #include "io/fasta_input.h"
 #include "pipeline/create.h"
 #include "pipeline/extract.h"
+#include "pipeline/memory_budget.h"
 
 #include <unistd.h>
 
@@ -29,6 +30,14 @@ template <typename T>
 T clamp_option(T v, T lo, T hi) {
     return std::min(std::max(v, lo), hi);
 }
+
+std::string memory_help() {
+    return "memory budget in MiB: sets the splitter phase's passes and the data in flight; group data "
+           "grows with the collection on top of it (default: half the RAM, " +
+           std::to_string(default_memory_budget() / kMiB) + ")";
+}
+
+uint64_t memory_bytes(uint64_t mib) { return std::min<uint64_t>(mib, UINT64_MAX / kMiB) * kMiB; }
 
 uint32_t default_threads() { return std::max(1u, std::thread::hardware_concurrency() / 2); }
 uint32_t max_threads() { return std::max(16u, std::thread::hardware_concurrency()); }
@@ -50,6 +59,7 @@ struct ReadOptions {
     bool streaming = false;
     bool no_reference = false;
     bool fast = false;
+    uint64_t max_memory_mib = 0;
 
     ExtractConfig extract_config() const {
         ExtractConfig c;
@@ -57,6 +67,7 @@ struct ReadOptions {
         c.line_length = clamp_option(line_length, 40u, 2'000'000'000u);
         c.gzip_level = clamp_option(gzip_level, 0u, 9u);
         c.streaming = streaming;
+        c.max_memory = memory_bytes(max_memory_mib);
         return c;
     }
 };
@@ -72,6 +83,7 @@ void add_extract_options(CLI::App* cmd, ReadOptions& o) {
     cmd->add_option("-l", o.line_length, "line length (default: 80; min: 40; max: 2000000000)");
     cmd->add_option("-t", o.threads, threads_help());
     cmd->add_option("-v", o.verbosity, "verbosity level (default: 0; min: 0; max: 2)");
+    cmd->add_option("--max-memory", o.max_memory_mib, memory_help())->check(CLI::PositiveNumber);
 }
 
 // getset and getctg: names after the archive, output to one file or stdout.
@@ -180,7 +192,10 @@ struct CreateOptions {
     uint32_t verbosity = 0;
     double fallback = 0.0;
     bool adaptive = false, concatenated = false, no_cmd_line = false;
+    uint64_t max_memory_mib = 0;
 };
+
+void print_message(const std::string& m) { std::cerr << "agc-flow: " << m << '\n'; }
 
 std::vector<std::string> read_name_list(const std::string& path) {
     std::ifstream in(path);
@@ -231,6 +246,8 @@ int run_create(const CreateOptions& o) {
     cfg.concatenated = o.concatenated;
     cfg.adaptive = o.adaptive;
     cfg.fallback_fraction = clamp_option(o.fallback, 0.0, 0.05);
+    cfg.max_memory = memory_bytes(o.max_memory_mib);
+    cfg.message = print_message;
 
     create_archive(samples, o.output, cfg, progress_display(samples.size(), cfg.verbosity > 0));
     return 0;
@@ -248,6 +265,8 @@ int run_append(const CreateOptions& o) {
     cfg.concatenated = o.concatenated;
     cfg.adaptive = o.adaptive;
     cfg.fallback_fraction = clamp_option(o.fallback, 0.0, 0.05);
+    cfg.max_memory = memory_bytes(o.max_memory_mib);
+    cfg.message = print_message;
     append_archive(o.inputs.front(), samples, o.output, cfg, progress_display(samples.size(), cfg.verbosity > 0));
     return 0;
 }
@@ -277,6 +296,7 @@ int main(int argc, char** argv) {
     create->add_option("-s", co.segment_size, "expected segment size (default: 60000; min: 100; max: 1000000)");
     create->add_option("-t", co.threads, threads_help());
     create->add_option("-v", co.verbosity, "verbosity level (default: 0; min: 0; max: 2)");
+    create->add_option("--max-memory", co.max_memory_mib, memory_help())->check(CLI::PositiveNumber);
 
 
     CreateOptions ao;
@@ -290,6 +310,7 @@ int main(int argc, char** argv) {
     append->add_option("-o", ao.output, "output archive (default: output is sent to stdout)");
     append->add_option("-t", ao.threads, threads_help());
     append->add_option("-v", ao.verbosity, "verbosity level (default: 0; min: 0; max: 2)");
+    append->add_option("--max-memory", ao.max_memory_mib, memory_help())->check(CLI::PositiveNumber);
 
     auto* getcol = app.add_subcommand("getcol", "extract all samples");
     add_archive(getcol, ro);

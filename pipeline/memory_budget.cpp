@@ -1,0 +1,55 @@
+#include "pipeline/memory_budget.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "stages/singleton_map.h"
+
+namespace agcflow {
+
+uint64_t physical_memory() {
+    const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return 8ull << 30;
+    return static_cast<uint64_t>(pages) * static_cast<uint64_t>(page);
+}
+
+uint64_t default_memory_budget() { return std::max<uint64_t>(physical_memory() / 2, 256 * kMiB); }
+
+CreateMemoryPlan plan_create_memory(uint64_t budget, uint64_t reference_bases, uint32_t threads) {
+    if (budget == 0) budget = default_memory_budget();
+    const uint64_t R = reference_bases;
+    CreateMemoryPlan plan;
+    // Splitter phase: the reference, its bitmap and counters are held whatever the budget; the
+    // k-mer entries take what is left, between ~64 passes' worth and 2 bytes per base (about
+    // six passes, which measured no slower than one; AGC holds 8 bytes per base).
+    const uint64_t held = R + SingletonMap::fixed_bytes(R, threads);
+    const uint64_t least = std::max<uint64_t>(16 * kMiB, SingletonMap::kBytesPerEntry * R / 64);
+    const uint64_t most = std::max<uint64_t>(16 * kMiB, 2 * R);
+    plan.kmer_budget = std::clamp(budget > held ? budget - held : 0, least, most);
+    // Compression phase: a sample in flight takes up to twice its size (codes with vector
+    // slack, or codes and the segments cut from them); the groups made from the reference take
+    // about three times its size (segments, LZ indexes, open packs). A second token lets the
+    // next sample be read while one is compressed.
+    const uint64_t groups = 3 * R, per_sample = 2 * R;
+    plan.read_ahead = budget >= groups + 2 * per_sample ? 2 : 1;
+    plan.needed = std::max(held + least, groups + per_sample);
+    return plan;
+}
+
+ExtractMemoryPlan plan_extract_memory(uint64_t budget, uint64_t longest_contig, uint32_t threads, bool streaming) {
+    if (budget == 0) budget = default_memory_budget();
+    threads = std::max(1u, threads);
+    ExtractMemoryPlan plan;
+    // Each thread keeps a contig buffer; each token a formatted copy (line breaks, maybe gzip).
+    const uint64_t per_thread = longest_contig, per_token = longest_contig + longest_contig / 32 + 4096;
+    const uint64_t spare = budget > threads * per_thread ? budget - threads * per_thread : 0;
+    const uint64_t max_tokens = streaming ? 1 : 2ull * threads + 1;
+    // In-flight contigs may use half of what is left, the reference cache the rest.
+    plan.tokens = static_cast<uint32_t>(std::clamp<uint64_t>(spare / 2 / per_token, 1, max_tokens));
+    const uint64_t in_flight = plan.tokens * per_token;
+    plan.reference_cache = std::max<uint64_t>(spare > in_flight ? spare - in_flight : 0, 8 * kMiB);
+    return plan;
+}
+
+}  // namespace agcflow

@@ -1,0 +1,49 @@
+// The memory model behind --max-memory (README, "Memory"): what create and the extract
+// commands take from a budget, and the fixed part that comes on top of it.
+//
+// create
+//  * splitter phase: the reference as codes (1 byte per base), a bitmap of its singleton
+//    positions (1 bit per base), per-chunk hash-slot counters, and the k-mer entries of one
+//    pass (12 bytes per k-mer, at most 2 bytes per reference base where AGC holds 8; a
+//    smaller budget means more passes over the reference, never more memory);
+//  * compression phase: the samples in flight (read ahead of, and inside, the compressor; each
+//    about twice its size) plus the groups: every group's reference segment and LZ index,
+//    which grow with the collection's novel sequence and are not bounded by the budget.
+// extract (getset, getcol, getctg)
+//  * the contigs in flight (one buffer per thread and one formatted copy per token, each the
+//    length of the longest contig asked for) and a cache of decoded group references, which
+//    gets what the budget leaves (least recently used references are dropped).
+#pragma once
+
+#include <cstdint>
+
+namespace agcflow {
+
+inline constexpr uint64_t kMiB = 1ull << 20;
+
+// The part not governed by the budget: program, libraries, oneTBB's threads and stacks,
+// zstd contexts, the archive's catalog. Tests hold the peak RSS to budget + this.
+inline constexpr uint64_t kFixedMemory = 48 * kMiB;
+
+uint64_t physical_memory();
+// The default --max-memory: half of the machine's physical memory.
+uint64_t default_memory_budget();
+
+struct CreateMemoryPlan {
+    uint64_t kmer_budget = 0;   // bytes of k-mer entries per pass of the splitter phase
+    uint32_t read_ahead = 2;    // samples admitted ahead of the writer (limiter tokens)
+    uint64_t needed = 0;        // the least budget this reference can be processed in
+};
+
+// `budget` 0 means the default. `reference_bases` is the reference's length.
+CreateMemoryPlan plan_create_memory(uint64_t budget, uint64_t reference_bases, uint32_t threads);
+
+struct ExtractMemoryPlan {
+    uint32_t tokens = 1;           // contigs in flight
+    uint64_t reference_cache = 0;  // bytes of decoded group references kept
+};
+
+// `longest_contig`: the longest contig (or range) to be written.
+ExtractMemoryPlan plan_extract_memory(uint64_t budget, uint64_t longest_contig, uint32_t threads, bool streaming);
+
+}  // namespace agcflow

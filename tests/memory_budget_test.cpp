@@ -1,0 +1,128 @@
+// --max-memory: the plans the budget gives, the reference cache of the decoder, and peak RSS
+// of create and getcol on a generated collection under a small budget.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "io/archive_catalog.h"
+#include "pipeline/memory_budget.h"
+#include "stages/segment_decoder.h"
+#include "stages/singleton_map.h"
+#include "tests/test_support.h"
+
+namespace agcflow {
+namespace {
+
+using test::read_file;
+using test::run_cli;
+using test::TempDir;
+
+TEST(MemoryPlan, KmerEntriesGetWhatTheReferenceLeavesWithinBounds) {
+    const uint64_t R = 3'100'000'000ull;  // a human reference
+    const auto roomy = plan_create_memory(64ull << 30, R, 32);
+    EXPECT_EQ(roomy.kmer_budget, 2 * R);  // never more than 2 bytes per base
+    EXPECT_EQ(roomy.read_ahead, 2u);
+    const auto tight = plan_create_memory(6ull << 30, R, 32);
+    EXPECT_LT(tight.kmer_budget, roomy.kmer_budget);
+    EXPECT_EQ(tight.kmer_budget, (6ull << 30) - R - SingletonMap::fixed_bytes(R, 32));
+    EXPECT_EQ(tight.read_ahead, 1u);
+    // Below what the reference needs: the least the phase can run in (about 64 passes).
+    const auto starved = plan_create_memory(1ull << 30, R, 32);
+    EXPECT_EQ(starved.kmer_budget, SingletonMap::kBytesPerEntry * R / 64);
+    EXPECT_GT(starved.needed, 1ull << 30);
+}
+
+TEST(MemoryPlan, ExtractTokensAndCache) {
+    const uint64_t contig = 250'000'000;  // a chromosome
+    const auto roomy = plan_extract_memory(16ull << 30, contig, 4, false);
+    EXPECT_EQ(roomy.tokens, 9u);  // 2 * threads + 1
+    EXPECT_GT(roomy.reference_cache, 8ull << 30);
+    EXPECT_EQ(plan_extract_memory(16ull << 30, contig, 4, true).tokens, 1u);  // -s
+    const auto tight = plan_extract_memory(1ull << 30, contig, 4, false);
+    EXPECT_EQ(tight.tokens, 1u);
+    EXPECT_EQ(tight.reference_cache, 8 * kMiB);  // the floor
+    EXPECT_EQ(plan_extract_memory(0, 1000, 2, false).tokens, 5u);  // default budget
+}
+
+// A collection whose splitter phase would take ~12 bytes per reference base in one pass.
+struct BudgetCollection {
+    TempDir dir;
+    std::vector<std::string> files;
+    BudgetCollection() {
+        auto g = test::run_generator({"--out", dir.path().string(), "--samples", "1", "--contigs", "4", "--length",
+                                      "5000000", "--divergent", "0", "--gzip-every", "0", "--no-short-contigs",
+                                      "--list", (dir / "list.txt").string()});
+        EXPECT_EQ(g.exit_code, 0) << g.err;
+        std::istringstream list(read_file(dir / "list.txt"));
+        for (std::string f; list >> f;) files.push_back(f);
+    }
+};
+
+TEST(MemoryBudget, CreateAndGetcolStayUnderASmallBudget) {
+    BudgetCollection c;
+    const long fixed_kib = static_cast<long>(kFixedMemory / 1024);
+
+    std::vector<std::string> args{"create", "-t", "2", "-v", "1", "--max-memory", "100", "-o",
+                                  (c.dir / "small.agc").string()};
+    args.insert(args.end(), c.files.begin(), c.files.end());
+    auto small = run_cli(args);
+    ASSERT_EQ(small.exit_code, 0) << small.err;
+    EXPECT_LE(small.peak_rss_kib, 100 * 1024 + fixed_kib) << small.err;
+    EXPECT_NE(small.err.find("memory plan:"), std::string::npos) << small.err;
+    EXPECT_EQ(small.err.find("warning"), std::string::npos) << small.err;
+
+    // The budget never changes the archive.
+    args = {"create", "-t", "2", "-o", (c.dir / "default.agc").string()};
+    args.insert(args.end(), c.files.begin(), c.files.end());
+    ASSERT_EQ(run_cli(args).exit_code, 0);
+    EXPECT_EQ(read_file(c.dir / "small.agc"), read_file(c.dir / "default.agc"));
+
+    auto all = run_cli({"getcol", "-t", "2", (c.dir / "small.agc").string()});
+    auto lean = run_cli({"getcol", "-t", "2", "--max-memory", "16", (c.dir / "small.agc").string()});
+    ASSERT_EQ(lean.exit_code, 0) << lean.err;
+    EXPECT_EQ(lean.out, all.out);
+    EXPECT_LE(lean.peak_rss_kib, 16 * 1024 + fixed_kib);
+    EXPECT_LT(lean.peak_rss_kib, all.peak_rss_kib);
+}
+
+TEST(MemoryBudget, TooSmallABudgetIsReportedNotFatal) {
+    BudgetCollection c;
+    std::vector<std::string> args{"create", "--max-memory", "20", "-o", (c.dir / "a.agc").string()};
+    args.insert(args.end(), c.files.begin(), c.files.end());
+    auto r = run_cli(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    uint64_t bases = 0;
+    for (auto& [name, seq] : test::parse_fasta(read_file(c.files.front()))) bases += seq.size();
+    EXPECT_NE(r.err.find("agc-flow: warning: a reference of " + std::to_string(bases) + " bases needs about"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("--max-memory 20 MiB will be exceeded"), std::string::npos) << r.err;
+}
+
+TEST(SegmentDecoderCache, StaysWithinItsLimitAndDecodesTheSame) {
+    BudgetCollection c;
+    std::vector<std::string> args{"create", "-s", "5000", "-o", (c.dir / "a.agc").string()};
+    args.insert(args.end(), c.files.begin(), c.files.end());
+    ASSERT_EQ(run_cli(args).exit_code, 0);
+    ArchiveCatalog catalog(c.dir / "a.agc", true);
+    SegmentDecoder unlimited(catalog.reader(), catalog.params());
+    SegmentDecoder limited(catalog.reader(), catalog.params(), 64 * 1024);
+    SegmentScratch s1, s2;
+    Codes a, b;
+    uint64_t segments = 0;
+    for (uint32_t si = 0; si < catalog.sample_names().size(); ++si)
+        for (const ContigDesc& cd : catalog.sample(si).contigs)
+            for (const SegmentDesc& d : cd.segments) {
+                unlimited.decode(d.group_id, d.in_group_id, a, s1);
+                limited.decode(d.group_id, d.in_group_id, b, s2);
+                ASSERT_EQ(a, b);
+                ASSERT_LE(limited.cached_bytes(), 64u * 1024);
+                ++segments;
+            }
+    EXPECT_GT(segments, 4000u);
+    EXPECT_GT(limited.reference_loads(), unlimited.reference_loads());  // evicted, decoded again
+    EXPECT_GT(unlimited.cached_bytes(), 10'000'000u);
+}
+
+}  // namespace
+}  // namespace agcflow
