@@ -69,46 +69,50 @@ void scan_range(const std::vector<ContigView>& contigs, const std::vector<uint64
     }
 }
 
-// Sets the bit of every entry whose hash occurs once in `entries` (one slot); returns how many.
-uint64_t mark_singletons(std::span<Entry> entries, std::vector<uint32_t>& table, std::vector<uint64_t>& bits) {
-    auto mark = [&](uint64_t pos) {
-        std::atomic_ref<uint64_t>(bits[pos >> 6]).fetch_or(1ull << (pos & 63), std::memory_order_relaxed);
+// Clears the bit of every entry whose hash occurs more than once in `entries` (one slot);
+// returns how many entries that is. (Every full k-mer's bit was set when it was counted:
+// in an assembly most k-mers are singletons, so clearing the few repeated ones touches far
+// fewer random words of the bitmap than setting the singletons would.)
+uint64_t clear_repeated(std::span<Entry> entries, std::vector<uint32_t>& table, std::vector<uint64_t>& bits) {
+    auto clear = [&](uint64_t pos) {
+        std::atomic_ref<uint64_t>(bits[pos >> 6]).fetch_and(~(1ull << (pos & 63)), std::memory_order_relaxed);
     };
     const uint64_t n = entries.size();
-    uint64_t found = 0;
+    uint64_t repeated = 0;
     if (n > (1u << 28)) {  // one hash slot this large: only a massively repeated k-mer does that
         std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.hash() < b.hash(); });
         for (uint64_t i = 0; i < n;) {
             uint64_t j = i + 1;
             while (j < n && entries[j].hash() == entries[i].hash()) ++j;
-            if (j == i + 1) mark(entries[i].pos()), ++found;
+            if (j > i + 1)
+                for (uint64_t x = i; x < j; ++x) clear(entries[x].pos()), ++repeated;
             i = j;
         }
-        return found;
+        return repeated;
     }
-    // Open addressing over the low hash bits (the slot fixed the high ones): entry index + 1,
-    // bit 31 set once the hash is seen again.
+    // Open addressing over the low hash bits (the slot fixed the high ones): index + 1 of the
+    // hash's first entry, bit 31 set once the hash is seen again.
     constexpr uint32_t kRepeated = 1u << 31;
     const uint64_t size = std::bit_ceil(std::max<uint64_t>(16, 2 * n));
     const uint64_t mask = size - 1;
     table.assign(size, 0);
+    auto find = [&](uint64_t h) {
+        uint64_t j = h & mask;
+        while (table[j] != 0 && entries[(table[j] & ~kRepeated) - 1].hash() != h) j = (j + 1) & mask;
+        return j;
+    };
+    bool any = false;
     for (uint64_t i = 0; i < n; ++i) {
-        const uint64_t h = entries[i].hash();
-        for (uint64_t j = h & mask;; j = (j + 1) & mask) {
-            const uint32_t v = table[j];
-            if (v == 0) {
-                table[j] = static_cast<uint32_t>(i + 1);
-                break;
-            }
-            if (entries[(v & ~kRepeated) - 1].hash() == h) {
-                table[j] = v | kRepeated;
-                break;
-            }
-        }
+        const uint64_t j = find(entries[i].hash());
+        if (table[j] == 0)
+            table[j] = static_cast<uint32_t>(i + 1);
+        else
+            table[j] |= kRepeated, any = true;
     }
-    for (uint32_t v : table)
-        if (v != 0 && !(v & kRepeated)) mark(entries[v - 1].pos()), ++found;
-    return found;
+    if (!any) return 0;
+    for (uint64_t i = 0; i < n; ++i)
+        if (table[find(entries[i].hash())] & kRepeated) clear(entries[i].pos()), ++repeated;
+    return repeated;
 }
 
 }  // namespace
@@ -130,12 +134,16 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
     // Chunks of the concatenated reference, scanned in parallel; per chunk, k-mers per slot.
     const uint32_t threads = static_cast<uint32_t>(tbb::this_task_arena::max_concurrency());
     const uint64_t chunks = chunk_count(total, threads);
-    auto chunk_begin = [&](uint64_t c) { return total * c / chunks; };
+    // Chunks start at multiples of 64 positions: each owns whole words of the bitmap.
+    auto chunk_begin = [&](uint64_t c) { return c == chunks ? total : total * c / chunks / 64 * 64; };
     std::vector<uint32_t> counts(chunks * kSlots, 0);
     tbb::parallel_for(uint64_t(0), chunks, [&](uint64_t c) {
         uint32_t* cnt = counts.data() + c * kSlots;
-        scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1),
-                   [&](uint64_t h, uint64_t) { ++cnt[slot_of(h)]; });
+        uint64_t* bits = bits_.data();
+        scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1), [&](uint64_t h, uint64_t pos) {
+            ++cnt[slot_of(h)];
+            bits[pos >> 6] |= 1ull << (pos & 63);
+        });
     });
     std::vector<uint64_t> slot_total(kSlots, 0);
     for (uint64_t c = 0; c < chunks; ++c)
@@ -156,7 +164,7 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
     std::vector<uint64_t> slot_base(kSlots, 0);
     LargeBuffer<Entry> entries(peak_entries_);
     tbb::enumerable_thread_specific<std::vector<uint32_t>> tables;
-    std::atomic<uint64_t> singletons{0};
+    std::atomic<uint64_t> repeated{0};
     for (auto [first, last] : passes) {
         // Where each slot's entries go, and within it each chunk's (kept in counts).
         for (uint64_t s = first, base = 0; s < last; ++s) {
@@ -170,22 +178,38 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
             }
             if (run > UINT32_MAX) throw Error("reference too repetitive: more than 2^32 k-mers in one hash slot");
         }
+        // Entries are staged per slot in small write-combining buffers and copied out
+        // kStaged at a time: one scattered write per cache line instead of one per entry.
         tbb::parallel_for(uint64_t(0), chunks, [&](uint64_t c) {
+            constexpr uint32_t kStaged = 5;  // 60 bytes
             uint32_t* cur = counts.data() + c * kSlots;
+            const uint64_t width = last - first;
+            std::vector<Entry> staged(width * kStaged);
+            std::vector<uint8_t> fill(width, 0);
+            auto flush = [&](uint64_t i, uint32_t n) {
+                const uint64_t s = first + i;
+                std::copy_n(staged.data() + i * kStaged, n, entries.data() + slot_base[s] + cur[s]);
+                cur[s] += n;
+                fill[i] = 0;
+            };
             scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1), [&](uint64_t h, uint64_t pos) {
-                const uint32_t s = slot_of(h);
-                if (s >= first && s < last) entries[slot_base[s] + cur[s]++] = Entry(h, pos);
+                const uint64_t i = slot_of(h) - first;
+                if (i >= width) return;  // (unsigned: also slots before first)
+                staged[i * kStaged + fill[i]] = Entry(h, pos);
+                if (++fill[i] == kStaged) flush(i, kStaged);
             });
+            for (uint64_t i = 0; i < width; ++i)
+                if (fill[i]) flush(i, fill[i]);
         });
         tbb::parallel_for(tbb::blocked_range<uint64_t>(first, last, 16), [&](const tbb::blocked_range<uint64_t>& r) {
             uint64_t found = 0;
             auto& table = tables.local();
             for (uint64_t s = r.begin(); s != r.end(); ++s)
-                found += mark_singletons(std::span<Entry>(entries.data() + slot_base[s], slot_total[s]), table, bits_);
-            singletons += found;
+                found += clear_repeated(std::span<Entry>(entries.data() + slot_base[s], slot_total[s]), table, bits_);
+            repeated += found;
         });
     }
-    singletons_ = singletons;
+    singletons_ = kmers_ - repeated;
 }
 
 }  // namespace agcflow
