@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <unordered_set>
 #include <vector>
@@ -54,24 +55,31 @@ std::vector<uint64_t> new_splitters_in_contig(const Codes& contig, const Splitte
                                               uint32_t segment_size, const FallbackFilter& filter,
                                               std::vector<FallbackRecord>& records);
 
-// Membership test for the hot path of cutting contigs (a lookup at every position): a
-// 2^24-bit table indexed by a hash rejects almost every non-splitter with one memory access;
-// the hash set decides the rest.
+// Membership test for the hot path of cutting contigs (a lookup at every position): a bit table
+// of about 64 bits per splitter, indexed by a cheap xor-shift mix of the k-mer (no full hash:
+// this runs once per base), rejects almost every non-splitter with one access to a table small
+// enough for the L1/L2 cache; the hash set decides the rest. The table grows with the set
+// (adaptive mode adds splitters).
 class SplitterSet {
 public:
-    explicit SplitterSet(const std::vector<uint64_t>& splitters) : filter_(kFilterBits / 64, 0) {
-        for (uint64_t s : splitters) insert(s);
+    explicit SplitterSet(const std::vector<uint64_t>& splitters) {
+        set_.reserve(splitters.size());
+        for (uint64_t s : splitters) set_.insert(s);
+        rebuild();
     }
     bool contains(uint64_t kmer) const {
-        const uint64_t h = murmur64(kmer) >> (64 - kFilterLog2);
-        if (!(filter_[h >> 6] >> (h & 63) & 1)) return false;
+        const uint64_t i = slot(kmer, shift_);
+        if (!(filter_[i >> 6] >> (i & 63) & 1)) return false;
         return set_.count(kmer) != 0;
     }
     void insert(uint64_t kmer) {
-        const uint64_t h = murmur64(kmer) >> (64 - kFilterLog2);
-        filter_[h >> 6] |= 1ull << (h & 63);
-        set_.insert(kmer);
+        if (!set_.insert(kmer).second) return;
+        if (set_.size() * kBitsPerSplitter > (filter_.size() * 64) * 2)
+            rebuild();
+        else
+            add_to_filter(kmer);
     }
+    size_t size() const { return set_.size(); }
     std::vector<uint64_t> sorted() const {
         std::vector<uint64_t> v(set_.begin(), set_.end());
         std::sort(v.begin(), v.end());
@@ -79,9 +87,21 @@ public:
     }
 
 private:
-    static constexpr uint32_t kFilterLog2 = 24;
-    static constexpr uint64_t kFilterBits = 1ull << kFilterLog2;
+    static constexpr uint64_t kBitsPerSplitter = 64;
+    // The top bits of a multiplicative mix of the k-mer (whose 2k bits sit at the top).
+    static uint64_t slot(uint64_t kmer, uint32_t shift) { return ((kmer ^ kmer >> 31) * 0x9E3779B97F4A7C15ull) >> shift; }
+    void add_to_filter(uint64_t kmer) {
+        const uint64_t i = slot(kmer, shift_);
+        filter_[i >> 6] |= 1ull << (i & 63);
+    }
+    void rebuild() {
+        const uint64_t bits = std::bit_ceil(std::max<uint64_t>(4096, set_.size() * kBitsPerSplitter));
+        filter_.assign(bits / 64, 0);
+        shift_ = 64 - static_cast<uint32_t>(std::countr_zero(bits));
+        for (uint64_t s : set_) add_to_filter(s);
+    }
     std::vector<uint64_t> filter_;
+    uint32_t shift_ = 64;
     std::unordered_set<uint64_t> set_;
 };
 
