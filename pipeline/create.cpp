@@ -1,15 +1,17 @@
 // The create flow graph:
 //
-//   reader (input_node, serial, in order: one sample's FASTA read and converted to codes)
-//     -> limiter_node (read_ahead tokens: bounds how many samples are in memory)
+//   prefetching reader (its own thread, like AGC's reader: reads up to read_ahead - 1 samples
+//   ahead, so reading overlaps compression even at -t 1)
+//     -> input_node (hands the samples over in input order)
+//     -> limiter_node (one token: one sample in the graph at a time)
 //     -> batch compressor (serial node: routes the sample's contigs in parallel against the
 //        frozen group map, numbers new groups in AGC's order, then stores every touched group
 //        in parallel — one task per group, packs compressed as they fill)
 //     -> ordered writer (serial node: collection batches and group parts in stream-id order;
 //        returns the token to the limiter)
 //
-// While the writer writes sample i, the compressor already routes sample i+1 and the reader
-// reads sample i+2. The order of everything written is fixed by the batch model
+// While the compressor works on sample i, the reader reads sample i+1 (the writer's share is a
+// few milliseconds per sample). The order of everything written is fixed by the batch model
 // (agc-compression-algorithm.md §6.4-6.5), never by thread timing.
 #include "pipeline/create.h"
 
@@ -22,7 +24,11 @@
 #include "pipeline/threads.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <unordered_set>
 
@@ -604,16 +610,85 @@ void check_inputs(const std::vector<SampleInput>& inputs) {
 namespace {
 
 // reader -> limiter -> batch compressor -> ordered writer (see the top of this file).
+// Reading and parsing FASTA is I/O plus one core's work per file: a dedicated thread (outside
+// the -t workers, as AGC's reader thread) reads up to `ahead` batches before the graph asks for
+// them, so that even at -t 1 reading overlaps compression. With ahead = 0 batches are read on
+// demand, by the graph's own thread.
+class PrefetchingSource {
+public:
+    PrefetchingSource(BatchSource& source, size_t ahead) : source_(source), ahead_(ahead) {
+        if (ahead_ > 0) thread_ = std::thread([this] { run(); });
+    }
+    ~PrefetchingSource() {
+        {
+            std::lock_guard lock(mutex_);
+            cancelled_ = true;
+        }
+        changed_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+
+    // The next batch in input order, nullptr after the last; rethrows the reader's error.
+    ContigBatchPtr next() {
+        if (ahead_ == 0) return source_.next();
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !queue_.empty() || finished_; });
+        if (!queue_.empty()) {
+            auto b = std::move(queue_.front());
+            queue_.pop_front();
+            changed_.notify_all();
+            return b;
+        }
+        if (error_) std::rethrow_exception(error_);
+        return nullptr;
+    }
+
+private:
+    void run() {
+        try {
+            for (;;) {
+                {
+                    std::unique_lock lock(mutex_);
+                    changed_.wait(lock, [&] { return queue_.size() < ahead_ || cancelled_; });
+                    if (cancelled_) break;
+                }
+                auto b = source_.next();  // outside the lock: the long part
+                std::lock_guard lock(mutex_);
+                if (!b) break;
+                queue_.push_back(std::move(b));
+                changed_.notify_all();
+            }
+        } catch (...) {
+            std::lock_guard lock(mutex_);
+            error_ = std::current_exception();
+        }
+        std::lock_guard lock(mutex_);
+        finished_ = true;
+        changed_.notify_all();
+    }
+
+    BatchSource& source_;
+    size_t ahead_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<ContigBatchPtr> queue_;
+    bool finished_ = false, cancelled_ = false;
+    std::exception_ptr error_;
+};
+
 void run_graph(BatchSource& source, ArchiveBuilder& builder, OrderedWriter& writer, uint32_t read_ahead,
                const ProgressFn& progress) {
     using namespace tbb::flow;
+    // Samples in memory at once: one in the graph, read_ahead - 1 read ahead of it.
+    PrefetchingSource prefetch(source, read_ahead > 0 ? read_ahead - 1 : 0);
     graph g;
     input_node<ContigBatchPtr> reader(g, [&](tbb::flow_control& fc) -> ContigBatchPtr {
-        auto b = source.next();
+        auto b = prefetch.next();
         if (!b) fc.stop();
         return b;
     });
-    limiter_node<ContigBatchPtr> limiter(g, std::max<size_t>(1, read_ahead));
+    limiter_node<ContigBatchPtr> limiter(g, 1);
     function_node<ContigBatchPtr, BatchOutputPtr> compressor(
         g, serial, [&](ContigBatchPtr b) { return builder.compress(*b); });
     function_node<BatchOutputPtr, continue_msg> ordered_writer(g, serial, [&](BatchOutputPtr b) {

@@ -1,6 +1,7 @@
 // agc-flow: the command-line program. A thin layer over the library: it parses AGC's
 // command lines (same commands, options and defaults) and calls into pipeline/ and io/.
 #include <CLI/CLI.hpp>
+#include <mimalloc.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -274,6 +275,10 @@ int run_append(const CreateOptions& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // mimalloc (linked in, replacing malloc) on 2 MiB pages: create's large, short-lived
+    // buffers otherwise cost a page fault per 4 KiB and TLB misses (measured: create 19.6 ->
+    // 15.9 s on a 528 MB collection, for ~30% more peak RSS). Set before anything allocates.
+    mi_option_enable(mi_option_large_os_pages);
     CLI::App app{"agc-flow " AGCFLOW_VERSION
                  ": a fast, AGC 3.2-compatible compressor for collections of assembled genomes"};
     app.require_subcommand(1);
