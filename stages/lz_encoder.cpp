@@ -230,6 +230,10 @@ bool LzEncoder::scan(const Slot* table, std::span<const uint8_t> text, Sink& sin
                 continue;
             }
         } else {
+            // The next step looks up the key one base on if this one turns out a literal: ask
+            // for its table slot now, so that the cache miss overlaps this lookup.
+            if (i + key_len_ + 1 < n && t[i + key_len_] <= 3)
+                __builtin_prefetch(table + (murmur64(((key << 2) & key_mask_) | t[i + key_len_]) & slot_mask_));
             Match m;
             if (find_match(table, key, t + i, n - i, literals, m)) {
                 sink.match(m, i, pred, n);

@@ -43,6 +43,14 @@ uint64_t chunk_count(uint64_t bases, uint32_t threads) {
     return std::max<uint64_t>(1, std::min(wanted, bases / kMinChunkBases));
 }
 
+// A cheap bijective mix of a k-mer (one multiply by an odd constant, one xor-shift; both
+// invertible, so equal mixes mean equal k-mers): its top bits pick the slot, its low bits the
+// place in the slot's hash table.
+inline uint64_t mix(uint64_t kmer) {
+    const uint64_t h = kmer * 0x9E3779B97F4A7C15ull;
+    return h ^ h >> 29;
+}
+
 uint32_t slot_of(uint64_t hash) { return static_cast<uint32_t>(hash >> (64 - kSlotBits)); }
 
 // Calls fn(hash, global position) for every full k-mer ending in [g0, g1) of the concatenated
@@ -64,7 +72,7 @@ void scan_range(const std::vector<ContigView>& contigs, const std::vector<uint64
                 continue;
             }
             km.push(x);
-            if (km.full() && i >= lo) fn(murmur64(km.canonical()), offsets[c] + i);
+            if (km.full() && i >= lo) fn(mix(km.canonical()), offsets[c] + i);
         }
     }
 }

@@ -3,7 +3,7 @@
 //
 // AGC collects all canonical k-mers of the reference (8 bytes per base), sorts them and keeps
 // the singletons, so that phase needs about 25 GB for a human reference. Here the k-mers are
-// split by the top 16 bits of their (bijective) MurMur64 hash into 65536 slots; consecutive
+// split by the top 16 bits of a bijective mix of their bits into 65536 slots; consecutive
 // slots form passes whose (hash, position) entries (12 bytes each) fit the given budget, so a small budget costs
 // more passes over the reference, never more memory. Within a slot, duplicates are found with a
 // small cache-resident hash table, and every singleton sets one bit in a bitmap over the
