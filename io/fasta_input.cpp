@@ -111,27 +111,51 @@ bool FastaInput::next(FastaRecord& rec) {
     ++records_;
     const std::string where = path_ + ", record " + std::to_string(records_) + " (" + rec.name + ")";
     if (rec.name.empty()) throw Error(where + ": empty header");
-    // The sequence: up to the next '>' at the start of a line, or the end.
+    // The sequence: up to the next '>' at the start of a line, or the end. Taken a line (or
+    // what the buffer holds of it) at a time: codes are written through a table into room made
+    // in advance; spaces, tabs and a CR are skipped, and a CR also ends the line.
     bool line_start = true;
     while (true) {
         if (pos_ == len_ && !refill()) break;
-        const unsigned char b = buf_[pos_];
-        if (b == '>' && line_start) break;
-        ++pos_;
-        if (b == '\n' || b == '\r') {
-            line_start = true;
-            continue;
-        }
-        line_start = false;
-        if (b == ' ' || b == '\t') continue;
-        const int8_t code = kLetterToCode[b];
-        if (code < 0) {
+        const unsigned char* p = buf_.data() + pos_;
+        if (line_start && *p == '>') break;
+        const size_t avail = len_ - pos_;
+        const auto* nl = static_cast<const unsigned char*>(std::memchr(p, '\n', avail));
+        const size_t n = nl ? static_cast<size_t>(nl - p) : avail;
+        const size_t old = rec.seq.size();
+        rec.seq.resize(old + n);
+        uint8_t* out = rec.seq.data() + old;
+        size_t w = 0, i = 0;
+        bool cr = false;
+        for (; i < n; ++i) {
+            const int8_t code = kLetterToCode[p[i]];
+            if (code >= 0) {
+                out[w++] = static_cast<uint8_t>(code);
+                continue;
+            }
+            const unsigned char b = p[i];
+            if (b == ' ' || b == '\t') continue;
+            if (b == '\r') {
+                cr = true;
+                break;
+            }
+            rec.seq.resize(old + w);
             std::string shown = (b >= 33 && b < 127) ? std::string("'") + static_cast<char>(b) + "'"
                                                      : "byte " + std::to_string(b);
             throw Error(where + ": " + shown + " at base " + std::to_string(rec.seq.size() + 1) +
                         " is not an IUPAC nucleotide letter (AGC would store it wrongly)");
         }
-        rec.seq.push_back(static_cast<uint8_t>(code));
+        rec.seq.resize(old + w);
+        if (cr) {
+            pos_ += i + 1;  // through the CR
+            line_start = true;
+        } else if (nl) {
+            pos_ += n + 1;  // through the newline
+            line_start = true;
+        } else {
+            pos_ += n;  // the line goes on in the next buffer
+            line_start = n == 0 && line_start;
+        }
     }
     if (rec.seq.empty()) throw Error(where + ": empty sequence (AGC would drop it)");
     names_.push_back(rec.name);

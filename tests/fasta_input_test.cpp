@@ -28,6 +28,27 @@ TEST(FastaInput, RecordsWithCrLfLowerCaseAndDescriptions) {
     EXPECT_EQ(letters(recs[1].seq), "TTGG");
 }
 
+// Lines and records crossing the 1 MiB read buffer: one 2.5 Mb line, CRLF lines of 61, a
+// header and a '>' falling at arbitrary buffer offsets.
+TEST(FastaInput, LinesAndRecordsAcrossReadBuffers) {
+    TempDir dir;
+    std::string a, b, text;
+    for (int i = 0; i < 2'500'000; ++i) a.push_back("ACGTN"[(i * 7 + i / 13) % 5]);
+    for (int i = 0; i < 1'300'000; ++i) b.push_back("acgtRY"[(i * 5 + i / 7) % 6]);
+    text = ">long one line\n" + a + "\n>crlf\r\n";
+    for (size_t i = 0; i < b.size(); i += 61) text += b.substr(i, 61) + "\r\n";
+    text += ">last\nAC GT\n";
+    write_file(dir / "x.fa", text);
+    auto recs = read_fasta_file((dir / "x.fa").string());
+    ASSERT_EQ(recs.size(), 3u);
+    EXPECT_EQ(letters(recs[0].seq), a);
+    std::string upper = b;
+    for (auto& c : upper) c = static_cast<char>(std::toupper(c));
+    EXPECT_EQ(letters(recs[1].seq), upper);
+    EXPECT_EQ(recs[2].name, "last");
+    EXPECT_EQ(letters(recs[2].seq), "ACGT");
+}
+
 TEST(FastaInput, MultiMemberGzip) {
     TempDir dir;
     write_file(dir / "p1.fa", ">a\nACGT\n");
