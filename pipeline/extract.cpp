@@ -7,6 +7,8 @@
 #include "pipeline/threads.h"
 
 #include <atomic>
+#include <memory>
+#include <mutex>
 #include <regex>
 
 #include "io/error.h"
@@ -93,6 +95,22 @@ void Extractor::run(const std::vector<Task>& tasks,
     decoder_.set_cache_limit(plan.reference_cache);
     const size_t tokens = plan.tokens;
     std::atomic<size_t> next{0};
+    // One Item per token, reused: a contig's formatted bytes go into a buffer that already has
+    // the room, instead of a fresh allocation (page faults, zero-filling) per contig.
+    std::vector<std::unique_ptr<Item>> pool;
+    std::mutex pool_mutex;
+    for (size_t i = 0; i < tokens; ++i) pool.push_back(std::make_unique<Item>());
+    auto take = [&] {
+        std::lock_guard lock(pool_mutex);
+        if (pool.empty()) return std::make_unique<Item>();  // (cannot happen: tokens bound the items)
+        auto item = std::move(pool.back());
+        pool.pop_back();
+        return item;
+    };
+    auto give_back = [&](std::unique_ptr<Item> item) {
+        std::lock_guard lock(pool_mutex);
+        pool.push_back(std::move(item));
+    };
     tbb::task_arena arena(arena_threads(config_.threads));
     arena.execute([&] {
         tbb::parallel_pipeline(
@@ -104,7 +122,7 @@ void Extractor::run(const std::vector<Task>& tasks,
                                                   fc.stop();
                                                   return nullptr;
                                               }
-                                              auto* item = new Item;
+                                              Item* item = take().release();
                                               item->index = i;
                                               return item;
                                           }) &
@@ -119,7 +137,7 @@ void Extractor::run(const std::vector<Task>& tasks,
                             assemble_contig(cd, decoder_, k, t.range, contig, scratch);
                             format_fasta_record(t.header, contig, config_.line_length, config_.gzip_level, item->bytes);
                         } catch (...) {
-                            delete item;
+                            give_back(std::unique_ptr<Item>(item));
                             throw;
                         }
                         return item;
@@ -127,6 +145,7 @@ void Extractor::run(const std::vector<Task>& tasks,
                 tbb::make_filter<Item*, void>(tbb::filter_mode::serial_in_order, [&](Item* item) {
                     std::unique_ptr<Item> own(item);
                     sink(tasks[item->index], item->bytes);
+                    give_back(std::move(own));
                 }));
     });
 }
