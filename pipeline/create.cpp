@@ -24,6 +24,7 @@
 #include "pipeline/threads.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -286,19 +287,9 @@ public:
         const size_t n = batch.contigs.size();
         out->contigs.resize(n);
 
-        // 1. Route every contig in parallel against the frozen map.
-        std::vector<std::vector<RoutedSegment>> routed(n);
-        GroupRouter router(map_, groups_, cfg_.k, cfg_.concatenated, &fallback_);
-        auto route_cuts = [&](size_t i, const std::vector<ContigCut>& cuts) {
-            InputContig& c = batch.contigs[i];
-            uint32_t part_no = 0;
-            for (auto& cut : cuts) {
-                Codes piece(c.seq.begin() + cut.begin, c.seq.begin() + cut.end);
-                part_no += router.route(std::move(piece), to_end_kmer(cut.front), to_end_kmer(cut.back), part_no,
-                                        routed[i]);
-            }
-            Codes().swap(c.seq);
-        };
+        // 1. Cut every contig at the splitters (in parallel), then route every cut of every
+        //    contig in parallel against the frozen map: a long chromosome is not one task.
+        std::vector<std::vector<ContigCut>> cuts(n);
         // Adaptive mode defers contigs without any splitter; long ones are searched for new
         // splitters, which all deferred contigs of this batch then use.
         std::vector<char> deferred(n, 0);
@@ -306,15 +297,14 @@ public:
         std::vector<std::vector<FallbackRecord>> found_records(n);
         tbb::parallel_for(size_t(0), n, [&](size_t i) {
             const Codes& seq = batch.contigs[i].seq;
-            auto cuts = cut_contig(seq, splitter_set_, cfg_.k);
-            if (cfg_.adaptive && (cuts.empty() || !cuts.back().front.full)) {
+            cuts[i] = cut_contig(seq, splitter_set_, cfg_.k);
+            if (cfg_.adaptive && (cuts[i].empty() || !cuts[i].back().front.full)) {
                 deferred[i] = 1;
+                cuts[i].clear();
                 if (seq.size() >= cfg_.segment_size)
                     found[i] = new_splitters_in_contig(seq, reference_kmers_, cfg_.k, cfg_.segment_size,
                                                        FallbackFilter(cfg_.fallback_fraction), found_records[i]);
-                return;
             }
-            route_cuts(i, cuts);
         });
         if (std::find(deferred.begin(), deferred.end(), 1) != deferred.end()) {
             for (size_t i = 0; i < n; ++i) {
@@ -322,8 +312,34 @@ public:
                 pending_fallback_.insert(pending_fallback_.end(), found_records[i].begin(), found_records[i].end());
             }
             tbb::parallel_for(size_t(0), n, [&](size_t i) {
-                if (deferred[i]) route_cuts(i, cut_contig(batch.contigs[i].seq, splitter_set_, cfg_.k));
+                if (deferred[i]) cuts[i] = cut_contig(batch.contigs[i].seq, splitter_set_, cfg_.k);
             });
+        }
+        std::vector<std::pair<uint32_t, uint32_t>> all_cuts;  // (contig, cut)
+        std::vector<std::atomic<uint32_t>> cuts_left(n);
+        for (size_t i = 0; i < n; ++i) {
+            cuts_left[i] = static_cast<uint32_t>(cuts[i].size());
+            for (uint32_t j = 0; j < cuts[i].size(); ++j) all_cuts.emplace_back(static_cast<uint32_t>(i), j);
+            if (cuts[i].empty()) Codes().swap(batch.contigs[i].seq);
+        }
+        std::vector<std::vector<RoutedSegment>> routed_cuts(all_cuts.size());
+        GroupRouter router(map_, groups_, cfg_.k, cfg_.concatenated, &fallback_);
+        tbb::parallel_for(size_t(0), all_cuts.size(), [&](size_t x) {
+            auto [i, j] = all_cuts[x];
+            InputContig& c = batch.contigs[i];
+            const ContigCut& cut = cuts[i][j];
+            router.route(Codes(c.seq.begin() + cut.begin, c.seq.begin() + cut.end), to_end_kmer(cut.front),
+                         to_end_kmer(cut.back), 0, routed_cuts[x]);
+            if (--cuts_left[i] == 0) Codes().swap(c.seq);  // the contig's last cut is routed
+        });
+        // Each contig's parts in cut order, numbered 0, 1, ... (a split cut gives two).
+        std::vector<std::vector<RoutedSegment>> routed(n);
+        for (size_t x = 0; x < all_cuts.size(); ++x) {
+            auto& parts = routed[all_cuts[x].first];
+            for (auto& r : routed_cuts[x]) {
+                r.part_no = static_cast<uint32_t>(parts.size());
+                parts.push_back(std::move(r));
+            }
         }
 
         // 2. Register: sort known entries per group, number new keys in sorted order.
