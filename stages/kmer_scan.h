@@ -21,14 +21,16 @@ inline uint64_t murmur64(uint64_t h) {
 class RollingKmer {
 public:
     explicit RollingKmer(uint32_t k)
-        : k_(k), mask_(k == 32 ? ~0ull : ~0ull << (64 - 2 * k)) {}
+        : k_(k), shift_(64 - 2 * k), mask_(k == 32 ? ~0ull : ~0ull << (64 - 2 * k)) {}
 
     void reset() { size_ = 0, fwd_ = 0, rc_ = 0; }
     void push(uint8_t code) {
-        fwd_ = (fwd_ << 2 | (uint64_t(code) << (64 - 2 * k_))) & mask_;
+        // The oldest base leaves the forward k-mer at the top by itself; bits below the k-mer
+        // stay zero.
+        fwd_ = fwd_ << 2 | (uint64_t(code) << shift_);
         // The complement of the new base enters the reverse complement at the front.
         rc_ = (rc_ >> 2 | (uint64_t(3 - code) << 62)) & mask_;
-        if (size_ < k_) ++size_;
+        size_ += size_ < k_;
     }
     bool full() const { return size_ == k_; }
     uint64_t forward() const { return fwd_; }
@@ -37,6 +39,7 @@ public:
 
 private:
     uint32_t k_;
+    uint32_t shift_;
     uint64_t mask_;
     uint32_t size_ = 0;
     uint64_t fwd_ = 0, rc_ = 0;
