@@ -20,21 +20,24 @@ constexpr uint32_t kSlotBits = 16;
 constexpr uint64_t kSlots = 1ull << kSlotBits;
 constexpr uint64_t kMinChunkBases = 1 << 16;
 constexpr uint64_t kMaxChunks = 64;
+constexpr uint64_t kBucketEntries = 16384;
 
-// A k-mer in its slot: the 48 hash bits below the slot's 16 (which, the hash being a
-// bijection, identify the k-mer) and the global position of its last base, 48 bits each.
+// A k-mer in its bucket: the 56 hash bits below the top 8 (a bucket never spans two values of
+// those, and the hash being a bijection, equal hashes mean equal k-mers) and the global
+// position of its last base (40 bits: references up to 2^40 bases).
+constexpr uint32_t kPosBits = 40;
 struct Entry {
     uint32_t hash_lo;
-    uint16_t hash_hi;
-    uint16_t pos_hi;
+    uint32_t hash_hi_pos_hi;  // hash bits 32..55, then position bits 32..39
     uint32_t pos_lo;
 
     Entry() = default;
     Entry(uint64_t hash, uint64_t pos)
-        : hash_lo(static_cast<uint32_t>(hash)), hash_hi(static_cast<uint16_t>(hash >> 32)),
-          pos_hi(static_cast<uint16_t>(pos >> 32)), pos_lo(static_cast<uint32_t>(pos)) {}
-    uint64_t hash() const { return uint64_t(hash_hi) << 32 | hash_lo; }  // without the slot bits
-    uint64_t pos() const { return uint64_t(pos_hi) << 32 | pos_lo; }
+        : hash_lo(static_cast<uint32_t>(hash)),
+          hash_hi_pos_hi(static_cast<uint32_t>((hash >> 32) & 0xFFFFFF) | static_cast<uint32_t>(pos >> 32) << 24),
+          pos_lo(static_cast<uint32_t>(pos)) {}
+    uint64_t hash() const { return uint64_t(hash_hi_pos_hi & 0xFFFFFF) << 32 | hash_lo; }
+    uint64_t pos() const { return uint64_t(hash_hi_pos_hi >> 24) << 32 | pos_lo; }
 };
 static_assert(sizeof(Entry) == SingletonMap::kBytesPerEntry);
 
@@ -77,7 +80,7 @@ void scan_range(const std::vector<ContigView>& contigs, const std::vector<uint64
     }
 }
 
-// Clears the bit of every entry whose hash occurs more than once in `entries` (one slot);
+// Clears the bit of every entry whose hash occurs more than once in `entries` (one bucket);
 // returns how many entries that is. (Every full k-mer's bit was set when it was counted:
 // in an assembly most k-mers are singletons, so clearing the few repeated ones touches far
 // fewer random words of the bitmap than setting the singletons would.)
@@ -87,7 +90,7 @@ uint64_t clear_repeated(std::span<Entry> entries, std::vector<uint32_t>& table, 
     };
     const uint64_t n = entries.size();
     uint64_t repeated = 0;
-    if (n > (1u << 28)) {  // one hash slot this large: only a massively repeated k-mer does that
+    if (n > (1u << 28)) {  // a bucket this large: only a massively repeated k-mer does that
         std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.hash() < b.hash(); });
         for (uint64_t i = 0; i < n;) {
             uint64_t j = i + 1;
@@ -98,7 +101,7 @@ uint64_t clear_repeated(std::span<Entry> entries, std::vector<uint32_t>& table, 
         }
         return repeated;
     }
-    // Open addressing over the low hash bits (the slot fixed the high ones): index + 1 of the
+    // Open addressing over the low hash bits: index + 1 of the
     // hash's first entry, bit 31 set once the hash is seen again.
     constexpr uint32_t kRepeated = 1u << 31;
     const uint64_t size = std::bit_ceil(std::max<uint64_t>(16, 2 * n));
@@ -135,7 +138,7 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
     uint64_t total = 0;
     for (auto& c : contigs) offsets_.push_back(total), total += c.size();
     offsets_.push_back(total);
-    if (total >> 48) throw Error("reference too long: more than 2^48 bases");
+    if (total >> kPosBits) throw Error("reference too long: more than 2^40 bases");
     bits_.assign(total / 64 + 1, 0);
     if (total == 0) return;
 
@@ -169,51 +172,62 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
     }
     passes_ = static_cast<uint32_t>(passes.size());
 
-    std::vector<uint64_t> slot_base(kSlots, 0);
     LargeBuffer<Entry> entries(peak_entries_);
     tbb::enumerable_thread_specific<std::vector<uint32_t>> tables;
     std::atomic<uint64_t> repeated{0};
+    std::vector<uint64_t> bucket_base, bucket_size;
+    std::vector<uint32_t> cursors;
     for (auto [first, last] : passes) {
-        // Where each slot's entries go, and within it each chunk's (kept in counts).
-        for (uint64_t s = first, base = 0; s < last; ++s) {
-            slot_base[s] = base;
-            base += slot_total[s];
+        // Buckets: aligned groups of `group` slots (a power of two up to 256, so that a bucket
+        // never spans two values of the hash's top 8 bits), as many slots as keep a bucket near
+        // kBucketEntries: few scatter destinations, and each bucket's table stays in cache.
+        uint64_t n = 0;
+        for (uint64_t s = first; s < last; ++s) n += slot_total[s];
+        const uint64_t per_slot = std::max<uint64_t>(1, n / (last - first));
+        const uint64_t group = std::min<uint64_t>(256, std::bit_floor(std::max<uint64_t>(1, kBucketEntries / per_slot)));
+        const uint64_t b0 = first / group, nb = (last - 1) / group - b0 + 1;
+        bucket_base.assign(nb + 1, 0);
+        bucket_size.assign(nb, 0);
+        cursors.assign(chunks * nb, 0);
+        for (uint64_t s = first; s < last; ++s) bucket_size[s / group - b0] += slot_total[s];
+        for (uint64_t b = 0; b < nb; ++b) bucket_base[b + 1] = bucket_base[b] + bucket_size[b];
+        // Each chunk's place within each bucket (chunks in order).
+        for (uint64_t b = 0; b < nb; ++b) {
             uint64_t run = 0;
+            const uint64_t s_lo = std::max(first, (b0 + b) * group), s_hi = std::min(last, (b0 + b + 1) * group);
             for (uint64_t c = 0; c < chunks; ++c) {
-                const uint64_t m = counts[c * kSlots + s];
-                counts[c * kSlots + s] = static_cast<uint32_t>(run);
-                run += m;
+                if (run > UINT32_MAX) throw Error("reference too repetitive: more than 2^32 k-mers in one bucket");
+                cursors[c * nb + b] = static_cast<uint32_t>(run);
+                for (uint64_t s = s_lo; s < s_hi; ++s) run += counts[c * kSlots + s];
             }
-            if (run > UINT32_MAX) throw Error("reference too repetitive: more than 2^32 k-mers in one hash slot");
         }
-        // Entries are staged per slot in small write-combining buffers and copied out
+        // Entries are staged per bucket in small write-combining buffers and copied out
         // kStaged at a time: one scattered write per cache line instead of one per entry.
         tbb::parallel_for(uint64_t(0), chunks, [&](uint64_t c) {
             constexpr uint32_t kStaged = 5;  // 60 bytes
-            uint32_t* cur = counts.data() + c * kSlots;
-            const uint64_t width = last - first;
-            std::vector<Entry> staged(width * kStaged);
-            std::vector<uint8_t> fill(width, 0);
-            auto flush = [&](uint64_t i, uint32_t n) {
-                const uint64_t s = first + i;
-                std::copy_n(staged.data() + i * kStaged, n, entries.data() + slot_base[s] + cur[s]);
-                cur[s] += n;
-                fill[i] = 0;
+            uint32_t* cur = cursors.data() + c * nb;
+            std::vector<Entry> staged(nb * kStaged);
+            std::vector<uint8_t> fill(nb, 0);
+            auto flush = [&](uint64_t b, uint32_t m) {
+                std::copy_n(staged.data() + b * kStaged, m, entries.data() + bucket_base[b] + cur[b]);
+                cur[b] += m;
+                fill[b] = 0;
             };
             scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1), [&](uint64_t h, uint64_t pos) {
-                const uint64_t i = slot_of(h) - first;
-                if (i >= width) return;  // (unsigned: also slots before first)
-                staged[i * kStaged + fill[i]] = Entry(h, pos);
-                if (++fill[i] == kStaged) flush(i, kStaged);
+                const uint64_t s = slot_of(h);
+                if (s < first || s >= last) return;
+                const uint64_t b = s / group - b0;
+                staged[b * kStaged + fill[b]] = Entry(h, pos);
+                if (++fill[b] == kStaged) flush(b, kStaged);
             });
-            for (uint64_t i = 0; i < width; ++i)
-                if (fill[i]) flush(i, fill[i]);
+            for (uint64_t b = 0; b < nb; ++b)
+                if (fill[b]) flush(b, fill[b]);
         });
-        tbb::parallel_for(tbb::blocked_range<uint64_t>(first, last, 16), [&](const tbb::blocked_range<uint64_t>& r) {
+        tbb::parallel_for(tbb::blocked_range<uint64_t>(0, nb, 4), [&](const tbb::blocked_range<uint64_t>& r) {
             uint64_t found = 0;
             auto& table = tables.local();
-            for (uint64_t s = r.begin(); s != r.end(); ++s)
-                found += clear_repeated(std::span<Entry>(entries.data() + slot_base[s], slot_total[s]), table, bits_);
+            for (uint64_t b = r.begin(); b != r.end(); ++b)
+                found += clear_repeated(std::span<Entry>(entries.data() + bucket_base[b], bucket_size[b]), table, bits_);
             repeated += found;
         });
     }

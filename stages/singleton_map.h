@@ -3,12 +3,13 @@
 //
 // AGC collects all canonical k-mers of the reference (8 bytes per base), sorts them and keeps
 // the singletons, so that phase needs about 25 GB for a human reference. Here the k-mers are
-// split by the top 16 bits of a bijective mix of their bits into 65536 slots; consecutive
-// slots form passes whose (hash, position) entries (12 bytes each) fit the given budget, so a small budget costs
-// more passes over the reference, never more memory. Within a slot, duplicates are found with a
-// small cache-resident hash table, and every singleton sets one bit in a bitmap over the
-// reference positions (1 bit per base). The result never depends on the budget or on the number
-// of threads.
+// split by the top 16 bits of a bijective mix of their bits into 65536 slots; consecutive slots
+// form passes whose (hash, position) entries (12 bytes each) fit the given budget, so a small
+// budget costs more passes over the reference, never more memory. Counting sets every k-mer's
+// bit in a bitmap over the reference positions (1 bit per base); within a pass, entries are
+// scattered into buckets of slots sized to stay in cache, where a small hash table finds the
+// repeated k-mers, whose bits are cleared. The result never depends on the budget or on the
+// number of threads.
 #pragma once
 
 #include <cstdint>

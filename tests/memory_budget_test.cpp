@@ -20,11 +20,11 @@ using test::TempDir;
 TEST(MemoryPlan, KmerEntriesGetWhatTheReferenceLeavesWithinBounds) {
     const uint64_t R = 3'100'000'000ull;  // a human reference
     const auto roomy = plan_create_memory(64ull << 30, R, 32);
-    EXPECT_EQ(roomy.kmer_budget, 2 * R);  // never more than 2 bytes per base
+    EXPECT_EQ(roomy.kmer_budget, 4 * R);  // never more than 4 bytes per base
     EXPECT_EQ(roomy.read_ahead, 2u);
-    const auto tight = plan_create_memory(6ull << 30, R, 32);
+    const auto tight = plan_create_memory(12ull << 30, R, 32);
     EXPECT_LT(tight.kmer_budget, roomy.kmer_budget);
-    EXPECT_EQ(tight.kmer_budget, (6ull << 30) - R - SingletonMap::fixed_bytes(R, 32));
+    EXPECT_EQ(tight.kmer_budget, (12ull << 30) - R - SingletonMap::fixed_bytes(R, 32));
     EXPECT_EQ(tight.read_ahead, 1u);
     // Below what the reference needs: the least the phase can run in (about 64 passes).
     const auto starved = plan_create_memory(1ull << 30, R, 32);
