@@ -68,14 +68,16 @@ void scan_range(const std::vector<ContigView>& contigs, const std::vector<uint64
         const uint64_t hi = std::min<uint64_t>(seq.size(), g1 - offsets[c]);
         if (lo >= hi) continue;
         RollingKmer km(k);
+        const uint8_t* p = seq.data();
+        const uint64_t base = offsets[c];
         for (uint64_t i = lo >= k - 1 ? lo - (k - 1) : 0; i < hi; ++i) {
-            const uint8_t x = seq[i];
+            const uint8_t x = p[i];
             if (x > 3) {
                 km.reset();
                 continue;
             }
             km.push(x);
-            if (km.full() && i >= lo) fn(mix(km.canonical()), offsets[c] + i);
+            if (km.full() && i >= lo) fn(mix(km.canonical()), base + i);
         }
     }
 }
@@ -151,7 +153,7 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
     tbb::parallel_for(uint64_t(0), chunks, [&](uint64_t c) {
         uint32_t* cnt = counts.data() + c * kSlots;
         uint64_t* bits = bits_.data();
-        scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1), [&](uint64_t h, uint64_t pos) {
+        scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1), [=](uint64_t h, uint64_t pos) {
             ++cnt[slot_of(h)];
             bits[pos >> 6] |= 1ull << (pos & 63);
         });
@@ -213,12 +215,16 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
                 cur[b] += m;
                 fill[b] = 0;
             };
-            scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1), [&](uint64_t h, uint64_t pos) {
-                const uint64_t s = slot_of(h);
-                if (s < first || s >= last) return;
-                const uint64_t b = s / group - b0;
-                staged[b * kStaged + fill[b]] = Entry(h, pos);
-                if (++fill[b] == kStaged) flush(b, kStaged);
+            // Everything the per-base lambda reads is a local copy (no reloads through references).
+            const uint64_t lo = first, width = last - first, g = group, gb0 = b0;
+            Entry* st = staged.data();
+            uint8_t* fl = fill.data();
+            scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1), [=, &flush](uint64_t h, uint64_t pos) {
+                const uint64_t s = slot_of(h) - lo;
+                if (s >= width) return;  // (unsigned: also slots before the pass)
+                const uint64_t b = (s + lo) / g - gb0;
+                st[b * kStaged + fl[b]] = Entry(h, pos);
+                if (++fl[b] == kStaged) flush(b, kStaged);
             });
             for (uint64_t b = 0; b < nb; ++b)
                 if (fill[b]) flush(b, fill[b]);
