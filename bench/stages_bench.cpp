@@ -58,7 +58,7 @@ void BM_SelectSplitters(benchmark::State& state) {
 }
 
 void BM_CutContig(benchmark::State& state) {
-    static const SplitterSet splitters(select_splitters(reference(), 31, 60000).splitters);
+    static const SplitterSet splitters(select_splitters(reference(), 31, 60000).splitters, 31);
     for (auto _ : state)
         for (auto& c : reference()) benchmark::DoNotOptimize(cut_contig(c, splitters, 31));
     state.SetBytesProcessed(state.iterations() * total_bases());

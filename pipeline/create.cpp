@@ -219,7 +219,7 @@ class ArchiveBuilder {
 public:
     ArchiveBuilder(const CreateConfig& cfg, SplitterSelection selection)
         : cfg_(cfg),
-          splitter_set_(selection.splitters),
+          splitter_set_(selection.splitters, cfg.k),
           fallback_(FallbackFilter(cfg.fallback_fraction), cfg.k, cfg.segment_size, cfg.adaptive),
           pending_fallback_(std::move(selection.fallback)) {
         reference_kmers_.singletons = std::move(selection.singletons);
@@ -230,7 +230,7 @@ public:
 
     // Appending: splitters, group keys and groups as the input archive left them.
     ArchiveBuilder(const CreateConfig& cfg, const ArchiveCatalog& in)
-        : cfg_(cfg), splitter_set_({}), fallback_(FallbackFilter(cfg.fallback_fraction), cfg.k, cfg.segment_size, cfg.adaptive) {
+        : cfg_(cfg), splitter_set_({}, cfg.k), fallback_(FallbackFilter(cfg.fallback_fraction), cfg.k, cfg.segment_size, cfg.adaptive) {
         const ArchiveReader& r = in.reader();
         {
             Part p = r.part("splitters", 0);

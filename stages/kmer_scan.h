@@ -18,6 +18,15 @@ inline uint64_t murmur64(uint64_t h) {
     return h;
 }
 
+// The reverse complement of a k-mer kept left-aligned as RollingKmer keeps it.
+inline uint64_t reverse_complement_kmer(uint64_t kmer, uint32_t k) {
+    uint64_t x = ~kmer;  // complement: code c becomes 3 - c
+    x = ((x >> 2) & 0x3333333333333333ull) | ((x & 0x3333333333333333ull) << 2);  // reverse the
+    x = ((x >> 4) & 0x0F0F0F0F0F0F0F0Full) | ((x & 0x0F0F0F0F0F0F0F0Full) << 4);  // 2-bit groups
+    x = __builtin_bswap64(x);
+    return k == 32 ? x : x << (64 - 2 * k);  // the k-mer was on top, so it is now at the bottom
+}
+
 class RollingKmer {
 public:
     explicit RollingKmer(uint32_t k)

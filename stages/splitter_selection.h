@@ -55,31 +55,35 @@ std::vector<uint64_t> new_splitters_in_contig(const Codes& contig, const Splitte
                                               uint32_t segment_size, const FallbackFilter& filter,
                                               std::vector<FallbackRecord>& records);
 
-// Membership test for the hot path of cutting contigs (a lookup at every position): a bit table
-// of about 64 bits per splitter, indexed by a cheap xor-shift mix of the k-mer (no full hash:
-// this runs once per base), rejects almost every non-splitter with one access to a table small
-// enough for the L1/L2 cache; the hash set decides the rest. The table grows with the set
-// (adaptive mode adds splitters).
+// Membership test for the hot path of cutting contigs (a lookup at every position). A bit table
+// of about 64 bits per splitter orientation, indexed by a cheap xor-shift mix (no full hash:
+// this runs once per base), holds both orientations of every splitter, so a scan can test the
+// forward k-mer alone (its canonical form is a splitter exactly when the forward k-mer is a
+// splitter or the reverse complement of one) and compute the reverse complement only on the
+// rare hit; the hash set decides. The table grows with the set (adaptive mode adds splitters).
 class SplitterSet {
 public:
-    explicit SplitterSet(const std::vector<uint64_t>& splitters) {
+    SplitterSet(const std::vector<uint64_t>& splitters, uint32_t k) : k_(k) {
         set_.reserve(splitters.size());
         for (uint64_t s : splitters) set_.insert(s);
         rebuild();
     }
-    bool contains(uint64_t kmer) const {
+    // Whether the canonical k-mer `kmer` is a splitter.
+    bool contains(uint64_t kmer) const { return may_contain(kmer) && set_.count(kmer) != 0; }
+    // False only if neither `kmer` nor its reverse complement is a splitter.
+    bool may_contain(uint64_t kmer) const {
         const uint64_t i = slot(kmer, shift_);
-        if (!(filter_[i >> 6] >> (i & 63) & 1)) return false;
-        return set_.count(kmer) != 0;
+        return filter_[i >> 6] >> (i & 63) & 1;
     }
     void insert(uint64_t kmer) {
         if (!set_.insert(kmer).second) return;
-        if (set_.size() * kBitsPerSplitter > (filter_.size() * 64) * 2)
+        if (set_.size() * 2 * kBitsPerKmer > (filter_.size() * 64) * 2)
             rebuild();
         else
             add_to_filter(kmer);
     }
     size_t size() const { return set_.size(); }
+    uint32_t k() const { return k_; }
     std::vector<uint64_t> sorted() const {
         std::vector<uint64_t> v(set_.begin(), set_.end());
         std::sort(v.begin(), v.end());
@@ -87,19 +91,24 @@ public:
     }
 
 private:
-    static constexpr uint64_t kBitsPerSplitter = 64;
+    static constexpr uint64_t kBitsPerKmer = 64;
     // The top bits of a multiplicative mix of the k-mer (whose 2k bits sit at the top).
     static uint64_t slot(uint64_t kmer, uint32_t shift) { return ((kmer ^ kmer >> 31) * 0x9E3779B97F4A7C15ull) >> shift; }
-    void add_to_filter(uint64_t kmer) {
+    void set_bit(uint64_t kmer) {
         const uint64_t i = slot(kmer, shift_);
         filter_[i >> 6] |= 1ull << (i & 63);
     }
+    void add_to_filter(uint64_t kmer) {
+        set_bit(kmer);
+        set_bit(reverse_complement_kmer(kmer, k_));
+    }
     void rebuild() {
-        const uint64_t bits = std::bit_ceil(std::max<uint64_t>(4096, set_.size() * kBitsPerSplitter));
+        const uint64_t bits = std::bit_ceil(std::max<uint64_t>(4096, set_.size() * 2 * kBitsPerKmer));
         filter_.assign(bits / 64, 0);
         shift_ = 64 - static_cast<uint32_t>(std::countr_zero(bits));
         for (uint64_t s : set_) add_to_filter(s);
     }
+    uint32_t k_;
     std::vector<uint64_t> filter_;
     uint32_t shift_ = 64;
     std::unordered_set<uint64_t> set_;

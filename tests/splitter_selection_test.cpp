@@ -96,6 +96,17 @@ TEST(SingletonMap, OtherKmerLengthsIncludingEvenOnesWithPalindromes) {
     }
 }
 
+TEST(KmerScan, ReverseComplementOfAKmerMatchesTheRollingOne) {
+    std::mt19937_64 rng(7);
+    for (uint32_t k : {1u, 5u, 16u, 25u, 31u, 32u}) {
+        RollingKmer km(k);
+        for (int i = 0; i < 1000; ++i) {
+            km.push(static_cast<uint8_t>(rng() & 3));
+            if (km.full()) ASSERT_EQ(reverse_complement_kmer(km.forward(), k), km.reverse()) << k;
+        }
+    }
+}
+
 TEST(SingletonMap, EmptyReference) {
     std::vector<Codes> ref{Codes(), Codes(10, 4)};
     SingletonMap map(views(ref), 31, 1000);
