@@ -665,7 +665,12 @@ private:
             for (;;) {
                 {
                     std::unique_lock lock(mutex_);
-                    changed_.wait(lock, [&] { return queue_.size() < ahead_ || cancelled_; });
+                    // Batch 0 of create is the reference, already in memory for the splitter
+                    // phase: it does not count against the read-ahead.
+                    changed_.wait(lock, [&] {
+                        const size_t held = queue_.size() - (!queue_.empty() && queue_.front()->sequence == 0);
+                        return held < ahead_ || cancelled_;
+                    });
                     if (cancelled_) break;
                 }
                 auto b = source_.next();  // outside the lock: the long part
@@ -693,11 +698,12 @@ private:
     std::exception_ptr error_;
 };
 
-void run_graph(BatchSource& source, ArchiveBuilder& builder, OrderedWriter& writer, uint32_t read_ahead,
+// Samples in memory at once: one in the graph, read_ahead - 1 read ahead of it.
+size_t prefetch_depth(uint32_t read_ahead) { return read_ahead > 0 ? read_ahead - 1 : 0; }
+
+void run_graph(PrefetchingSource& prefetch, ArchiveBuilder& builder, OrderedWriter& writer,
                const ProgressFn& progress) {
     using namespace tbb::flow;
-    // Samples in memory at once: one in the graph, read_ahead - 1 read ahead of it.
-    PrefetchingSource prefetch(source, read_ahead > 0 ? read_ahead - 1 : 0);
     graph g;
     input_node<ContigBatchPtr> reader(g, [&](tbb::flow_control& fc) -> ContigBatchPtr {
         auto b = prefetch.next();
@@ -742,6 +748,8 @@ void create_archive(const std::vector<SampleInput>& inputs, const std::filesyste
         uint64_t reference_bases = 0;
         for (auto& c : reference) reference_bases += c.size();
         const CreateMemoryPlan plan = plan_memory(cfg, reference_bases);
+        // The reader thread starts now: the next sample is read during the splitter phase.
+        PrefetchingSource prefetch(source, prefetch_depth(plan.read_ahead));
         SplitterSelection selection = select_splitters(reference, cfg.k, cfg.segment_size,
                                                        FallbackFilter(cfg.fallback_fraction), cfg.adaptive,
                                                        plan.kmer_budget);
@@ -753,7 +761,7 @@ void create_archive(const std::vector<SampleInput>& inputs, const std::filesyste
         ArchiveBuilder builder(cfg, std::move(selection));
         OrderedWriter writer(out, cfg);
 
-        run_graph(source, builder, writer, plan.read_ahead, progress);
+        run_graph(prefetch, builder, writer, progress);
         writer.close(builder);
         out.commit();
     });
@@ -783,7 +791,8 @@ void append_archive(const std::filesystem::path& input, const std::vector<Sample
         if (!in.sample_names().empty())
             for (const ContigDesc& c : in.sample(0).contigs)
                 for (const SegmentDesc& d : c.segments) reference_bases += d.raw_length;
-        run_graph(source, builder, writer, plan_memory(cfg, reference_bases).read_ahead, progress);
+        PrefetchingSource prefetch(source, prefetch_depth(plan_memory(cfg, reference_bases).read_ahead));
+        run_graph(prefetch, builder, writer, progress);
         writer.close(builder);
         out.commit();
     });
