@@ -31,6 +31,7 @@
 #include <mutex>
 #include <thread>
 #include <map>
+#include <optional>
 #include <unordered_set>
 
 #include "io/archive_writer.h"
@@ -115,27 +116,43 @@ public:
 
     // The next batch, or nullptr after the last.
     ContigBatchPtr next() {
-        auto b = cfg_.concatenated ? next_concatenated() : next_file();
+        if (!cfg_.concatenated) return next_file();
+        auto b = next_concatenated();
         if (b) b->sequence = produced_++;
         return b;
     }
 
 private:
     ContigBatchPtr next_file() {
-        if (file_ >= inputs_.size()) return nullptr;
+        auto f = claim_file();
+        if (!f) return nullptr;
+        ++produced_;
+        return read_file(*f);
+    }
+
+public:
+    // Without -c, a batch is one file and files can be read in parallel: claim_file() hands out
+    // the next file (callers serialise it), read_file() reads one (thread-safe for distinct files).
+    bool files_in_parallel() const { return !cfg_.concatenated; }
+    std::optional<size_t> claim_file() {
+        if (file_ >= inputs_.size()) return std::nullopt;
+        return file_++;
+    }
+    ContigBatchPtr read_file(size_t f) {
         auto b = std::make_shared<ContigBatch>();
-        auto recs = file_ == 0 && !cached_.empty() ? std::move(cached_) : read_fasta_file(inputs_[file_].path);
-        const uint32_t sample = first_sample_ + static_cast<uint32_t>(file_);
-        b->new_samples.push_back(inputs_[file_].name);
+        b->sequence = f;
+        auto recs = f == 0 && !cached_.empty() ? std::move(cached_) : read_fasta_file(inputs_[f].path);
+        const uint32_t sample = first_sample_ + static_cast<uint32_t>(f);
+        b->new_samples.push_back(inputs_[f].name);
         for (auto& r : recs) {
             b->bases += r.seq.size();
             b->contigs.push_back({std::move(r.name), std::move(r.seq), sample});
         }
-        ++file_;
-        b->samples_registered = first_sample_ + static_cast<uint32_t>(file_);
+        b->samples_registered = sample + 1;
         return b;
     }
 
+private:
     // -c: every record is a sample named by the first word of its header (consecutive records
     // with the same first word form one sample); a batch is P records.
     ContigBatchPtr next_concatenated() {
@@ -596,9 +613,17 @@ private:
     uint64_t bases_ = 0;
 };
 
+// FASTA reader threads: the configured number, or one per 8 workers (at most 4); one with -c.
+size_t reader_threads(const CreateConfig& cfg) {
+    if (cfg.concatenated) return 1;
+    if (cfg.readers) return cfg.readers;
+    return std::clamp<uint32_t>(static_cast<uint32_t>(arena_threads(cfg.threads)) / 8, 1, 4);
+}
+
 // The budget's plan for this reference size; a warning when the budget is too small for it.
 CreateMemoryPlan plan_memory(const CreateConfig& cfg, uint64_t reference_bases) {
-    const CreateMemoryPlan plan = plan_create_memory(cfg.max_memory, reference_bases, cfg.threads);
+    const CreateMemoryPlan plan =
+        plan_create_memory(cfg.max_memory, reference_bases, cfg.threads, static_cast<uint32_t>(reader_threads(cfg)));
     if (cfg.message) {
         if (cfg.max_memory && cfg.max_memory < plan.needed)
             cfg.message("warning: a reference of " + std::to_string(reference_bases) + " bases needs about " +
@@ -626,14 +651,22 @@ void check_inputs(const std::vector<SampleInput>& inputs) {
 namespace {
 
 // reader -> limiter -> batch compressor -> ordered writer (see the top of this file).
-// Reading and parsing FASTA is I/O plus one core's work per file: a dedicated thread (outside
-// the -t workers, as AGC's reader thread) reads up to `ahead` batches before the graph asks for
-// them, so that even at -t 1 reading overlaps compression. With ahead = 0 batches are read on
-// demand, by the graph's own thread.
+// Reading and parsing FASTA is I/O plus one core's work per file: reader threads of their own
+// (outside the -t workers, as AGC's reader) read up to `ahead` batches before the graph asks for
+// them, so that even at -t 1 reading overlaps compression. Without -c, `readers` threads read
+// different files at once (for many cores, where one parser would set the pace); batches are
+// handed over strictly in input order, and a read error surfaces at its file's place, so the
+// first bad file in input order is the one reported. With ahead = 0, batches are read on
+// demand by the graph's own thread.
 class PrefetchingSource {
 public:
-    PrefetchingSource(BatchSource& source, size_t ahead) : source_(source), ahead_(ahead) {
-        if (ahead_ > 0) thread_ = std::thread([this] { run(); });
+    // `first_in_memory`: batch 0 is already in memory (create's reference) and does not count
+    // against the read-ahead.
+    PrefetchingSource(BatchSource& source, size_t ahead, size_t readers, bool first_in_memory)
+        : source_(source), ahead_(ahead), parallel_(source.files_in_parallel()), first_free_(first_in_memory) {
+        if (ahead_ == 0) return;
+        const size_t n = parallel_ ? std::max<size_t>(1, std::min(readers, ahead_)) : 1;
+        for (size_t i = 0; i < n; ++i) threads_.emplace_back([this] { run(); });
     }
     ~PrefetchingSource() {
         {
@@ -641,61 +674,84 @@ public:
             cancelled_ = true;
         }
         changed_.notify_all();
-        if (thread_.joinable()) thread_.join();
+        for (auto& t : threads_) t.join();
     }
 
-    // The next batch in input order, nullptr after the last; rethrows the reader's error.
+    // The next batch in input order, nullptr after the last; rethrows a reader's error.
     ContigBatchPtr next() {
         if (ahead_ == 0) return source_.next();
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return !queue_.empty() || finished_; });
-        if (!queue_.empty()) {
-            auto b = std::move(queue_.front());
-            queue_.pop_front();
-            changed_.notify_all();
-            return b;
-        }
-        if (error_) std::rethrow_exception(error_);
-        return nullptr;
+        changed_.wait(lock, [&] {
+            return ready_.count(next_) || errors_.count(next_) || stopped_ == threads_.size();
+        });
+        if (auto e = errors_.find(next_); e != errors_.end()) std::rethrow_exception(e->second);
+        auto r = ready_.find(next_);
+        if (r == ready_.end()) return nullptr;
+        auto b = std::move(r->second);
+        ready_.erase(r);
+        ++next_;
+        changed_.notify_all();
+        return b;
     }
 
 private:
+    // Batches read or being read, not yet taken.
+    size_t held() const { return ready_.size() + reading_ - (first_free_ ? ready_.count(0) : 0); }
+
     void run() {
-        try {
-            for (;;) {
-                {
-                    std::unique_lock lock(mutex_);
-                    // Batch 0 of create is the reference, already in memory for the splitter
-                    // phase: it does not count against the read-ahead.
-                    changed_.wait(lock, [&] {
-                        const size_t held = queue_.size() - (!queue_.empty() && queue_.front()->sequence == 0);
-                        return held < ahead_ || cancelled_;
-                    });
-                    if (cancelled_) break;
+        for (;;) {
+            size_t slot = 0;
+            {
+                std::unique_lock lock(mutex_);
+                changed_.wait(lock, [&] { return cancelled_ || exhausted_ || held() < ahead_; });
+                if (cancelled_ || exhausted_) break;
+                if (parallel_) {
+                    auto f = source_.claim_file();
+                    if (!f) {
+                        exhausted_ = true;
+                        break;
+                    }
+                    slot = *f;
+                } else {
+                    slot = serial_++;
                 }
-                auto b = source_.next();  // outside the lock: the long part
-                std::lock_guard lock(mutex_);
-                if (!b) break;
-                queue_.push_back(std::move(b));
-                changed_.notify_all();
+                ++reading_;
             }
-        } catch (...) {
+            ContigBatchPtr b;
+            std::exception_ptr error;
+            try {
+                // Outside the lock: the long part. (-c reads its one stream from one thread.)
+                b = parallel_ ? source_.read_file(slot) : source_.next();
+            } catch (...) {
+                error = std::current_exception();
+            }
             std::lock_guard lock(mutex_);
-            error_ = std::current_exception();
+            --reading_;
+            if (error) {
+                errors_.emplace(slot, error);
+                exhausted_ = true;
+            } else if (!b) {
+                exhausted_ = true;
+            } else {
+                ready_.emplace(slot, std::move(b));
+            }
+            changed_.notify_all();
         }
         std::lock_guard lock(mutex_);
-        finished_ = true;
+        ++stopped_;
         changed_.notify_all();
     }
 
     BatchSource& source_;
     size_t ahead_;
-    std::thread thread_;
+    bool parallel_, first_free_;
+    std::vector<std::thread> threads_;
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::deque<ContigBatchPtr> queue_;
-    bool finished_ = false, cancelled_ = false;
-    std::exception_ptr error_;
+    std::map<size_t, ContigBatchPtr> ready_;
+    std::map<size_t, std::exception_ptr> errors_;
+    size_t next_ = 0, reading_ = 0, serial_ = 0, stopped_ = 0;
+    bool exhausted_ = false, cancelled_ = false;
 };
 
 // Samples in memory at once: one in the graph, read_ahead - 1 read ahead of it.
@@ -749,7 +805,7 @@ void create_archive(const std::vector<SampleInput>& inputs, const std::filesyste
         for (auto& c : reference) reference_bases += c.size();
         const CreateMemoryPlan plan = plan_memory(cfg, reference_bases);
         // The reader thread starts now: the next sample is read during the splitter phase.
-        PrefetchingSource prefetch(source, prefetch_depth(plan.read_ahead));
+        PrefetchingSource prefetch(source, prefetch_depth(plan.read_ahead), reader_threads(cfg), true);
         SplitterSelection selection = select_splitters(reference, cfg.k, cfg.segment_size,
                                                        FallbackFilter(cfg.fallback_fraction), cfg.adaptive,
                                                        plan.kmer_budget);
@@ -791,7 +847,8 @@ void append_archive(const std::filesystem::path& input, const std::vector<Sample
         if (!in.sample_names().empty())
             for (const ContigDesc& c : in.sample(0).contigs)
                 for (const SegmentDesc& d : c.segments) reference_bases += d.raw_length;
-        PrefetchingSource prefetch(source, prefetch_depth(plan_memory(cfg, reference_bases).read_ahead));
+        PrefetchingSource prefetch(source, prefetch_depth(plan_memory(cfg, reference_bases).read_ahead),
+                                   reader_threads(cfg), false);
         run_graph(prefetch, builder, writer, progress);
         writer.close(builder);
         out.commit();

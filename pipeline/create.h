@@ -23,6 +23,9 @@ struct CreateConfig {
     // Memory budget in bytes (--max-memory); 0: the machine's default. It sets the passes of
     // the splitter phase and the samples read ahead (pipeline/memory_budget.h).
     uint64_t max_memory = 0;
+    // FASTA reader threads (files read at once, besides the -t workers); 0: one per 8 threads,
+    // at most 4. Never changes the archive.
+    uint32_t readers = 0;
     // Warnings (always) and, with verbosity > 0, notes on how the budget is used.
     std::function<void(const std::string&)> message;
 };

@@ -16,7 +16,7 @@ uint64_t physical_memory() {
 
 uint64_t default_memory_budget() { return std::max<uint64_t>(physical_memory() / 2, 256 * kMiB); }
 
-CreateMemoryPlan plan_create_memory(uint64_t budget, uint64_t reference_bases, uint32_t threads) {
+CreateMemoryPlan plan_create_memory(uint64_t budget, uint64_t reference_bases, uint32_t threads, uint32_t readers) {
     if (budget == 0) budget = default_memory_budget();
     const uint64_t R = reference_bases;
     CreateMemoryPlan plan;
@@ -31,9 +31,11 @@ CreateMemoryPlan plan_create_memory(uint64_t budget, uint64_t reference_bases, u
     // Compression phase: a sample in flight takes up to twice its size (codes with vector
     // slack, or codes and the segments cut from them); the groups made from the reference take
     // about three times its size (segments, LZ indexes, open packs). A second token lets the
-    // next sample be read while one is compressed.
+    // next sample be read while one is compressed; with several readers, several.
     const uint64_t groups = 3 * R, per_sample = 2 * R;
-    plan.read_ahead = budget >= groups + 2 * per_sample ? 2 : 1;
+    // More readers read more samples ahead, as far as the budget has room for them.
+    const uint64_t room = budget > groups ? (budget - groups) / std::max<uint64_t>(1, per_sample) : 0;
+    plan.read_ahead = room >= 2 ? 1 + static_cast<uint32_t>(std::min<uint64_t>(std::max(1u, readers), room - 1)) : 1;
     plan.needed = std::max(held + least, groups + per_sample);
     return plan;
 }

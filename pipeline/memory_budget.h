@@ -31,12 +31,13 @@ uint64_t default_memory_budget();
 
 struct CreateMemoryPlan {
     uint64_t kmer_budget = 0;   // bytes of k-mer entries per pass of the splitter phase
-    uint32_t read_ahead = 2;    // samples admitted ahead of the writer (limiter tokens)
+    uint32_t read_ahead = 2;    // samples in memory at once: one compressed, the rest read ahead
     uint64_t needed = 0;        // the least budget this reference can be processed in
 };
 
 // `budget` 0 means the default. `reference_bases` is the reference's length.
-CreateMemoryPlan plan_create_memory(uint64_t budget, uint64_t reference_bases, uint32_t threads);
+// `readers`: FASTA reader threads; with room, each can read a sample ahead.
+CreateMemoryPlan plan_create_memory(uint64_t budget, uint64_t reference_bases, uint32_t threads, uint32_t readers = 1);
 
 struct ExtractMemoryPlan {
     uint32_t tokens = 1;           // contigs in flight

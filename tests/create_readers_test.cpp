@@ -1,0 +1,72 @@
+// Several FASTA reader threads (CreateConfig::readers): the archive does not change, and a bad
+// input is reported as with one reader, the first bad file in input order.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "io/error.h"
+#include "io/fasta_input.h"
+#include "pipeline/create.h"
+#include "tests/test_support.h"
+
+namespace agcflow {
+namespace {
+
+using test::read_file;
+using test::TempDir;
+
+std::vector<SampleInput> generated(const TempDir& dir, int samples) {
+    auto g = test::run_generator({"--out", dir.path().string(), "--samples", std::to_string(samples), "--length",
+                                  "200000", "--seed", "5", "--list", (dir / "list.txt").string()});
+    EXPECT_EQ(g.exit_code, 0) << g.err;
+    std::vector<SampleInput> inputs;
+    std::istringstream list(read_file(dir / "list.txt"));
+    for (std::string f; list >> f;) inputs.push_back({sample_name_from_path(f), f});
+    return inputs;
+}
+
+TEST(CreateReaders, SeveralReadersWriteTheSameArchive) {
+    TempDir dir;
+    auto inputs = generated(dir, 9);
+    CreateConfig one;
+    one.threads = 2;
+    one.readers = 1;
+    create_archive(inputs, dir / "one.agc", one);
+    for (uint32_t readers : {2u, 3u, 5u}) {
+        // Roomy; then budgets with room for one and for two samples ahead (1 and 2 reader threads).
+        for (uint64_t budget : {uint64_t(0), uint64_t(6) << 20, uint64_t(8) << 20}) {
+            CreateConfig cfg = one;
+            cfg.readers = readers;
+            cfg.max_memory = budget;
+            create_archive(inputs, dir / "many.agc", cfg);
+            EXPECT_EQ(read_file(dir / "many.agc"), read_file(dir / "one.agc")) << readers << " readers";
+        }
+    }
+}
+
+TEST(CreateReaders, TheFirstBadFileInInputOrderIsReported) {
+    TempDir dir;
+    auto inputs = generated(dir, 6);
+    test::write_file(dir / "bad1.fa", ">a\nACGTXACGT\n");
+    test::write_file(dir / "bad2.fa", "not fasta\n");
+    // The big samples before bad1 take longer to read than bad2, read by another thread.
+    inputs.insert(inputs.begin() + 5, {"bad1", (dir / "bad1.fa").string()});
+    inputs.push_back({"bad2", (dir / "bad2.fa").string()});
+    for (uint32_t readers : {1u, 4u}) {
+        CreateConfig cfg;
+        cfg.threads = 2;
+        cfg.readers = readers;
+        try {
+            create_archive(inputs, dir / "x.agc", cfg);
+            ADD_FAILURE() << "no error with " << readers << " readers";
+        } catch (const Error& e) {
+            EXPECT_EQ(std::string(e.what()), (dir / "bad1.fa").string() +
+                                                 ", record 1 (a): 'X' at base 5 is not an IUPAC nucleotide letter "
+                                                 "(AGC would store it wrongly)");
+        }
+        EXPECT_FALSE(std::filesystem::exists(dir / "x.agc"));
+    }
+}
+
+}  // namespace
+}  // namespace agcflow
