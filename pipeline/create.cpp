@@ -1,7 +1,8 @@
 // The create flow graph:
 //
-//   prefetching reader (its own thread, like AGC's reader: reads up to read_ahead - 1 samples
-//   ahead, so reading overlaps compression even at -t 1)
+//   prefetching reader (threads of its own, like AGC's reader: reads up to read_ahead - 1
+//   samples ahead, so reading overlaps compression even at -t 1; on many cores several files
+//   at once)
 //     -> input_node (hands the samples over in input order)
 //     -> limiter_node (one token: one sample in the graph at a time)
 //     -> batch compressor (serial node: routes the sample's contigs in parallel against the
