@@ -80,7 +80,7 @@ void BM_EncodePack(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_ReferenceSingletons)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_SingletonMap)->Arg(1)->Arg(4)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SingletonMap)->Arg(1)->Arg(2)->Arg(3)->Arg(4)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SelectSplitters)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CutContig)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EncodePack)->Unit(benchmark::kMicrosecond);

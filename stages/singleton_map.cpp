@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <cstring>
 
 #include "io/error.h"
 #include "stages/kmer_scan.h"
@@ -208,23 +209,36 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
         tbb::parallel_for(uint64_t(0), chunks, [&](uint64_t c) {
             constexpr uint32_t kStaged = 5;  // 60 bytes
             uint32_t* cur = cursors.data() + c * nb;
-            std::vector<Entry> staged(nb * kStaged);
-            std::vector<uint8_t> fill(nb, 0);
+            // One more bucket, never flushed, takes the k-mers of other passes: no branch on
+            // the pass (taken at random, it was mispredicted for every few k-mers).
+            std::vector<Entry> staged((nb + 1) * kStaged);
+            std::vector<uint32_t> fill(nb + 1, 0);
+            // (A full buffer is copied with a size known at compile time: inline moves, where
+            // a call to memmove per 60 bytes took a third of the phase.)
             auto flush = [&](uint64_t b, uint32_t m) {
-                std::copy_n(staged.data() + b * kStaged, m, entries.data() + bucket_base[b] + cur[b]);
+                Entry* to = entries.data() + bucket_base[b] + cur[b];
+                if (m == kStaged)
+                    std::memcpy(to, staged.data() + b * kStaged, kStaged * sizeof(Entry));
+                else
+                    std::copy_n(staged.data() + b * kStaged, m, to);
                 cur[b] += m;
                 fill[b] = 0;
             };
-            // Everything the per-base lambda reads is a local copy (no reloads through references).
-            const uint64_t lo = first, width = last - first, g = group, gb0 = b0;
+            // Everything the per-base lambda reads is a local copy, 64-bit, so that no store in
+            // the loop (32-bit entries and counts) may alias it and force a reload per k-mer.
+            // The bucket is a shift (group is a power of two; a division took a quarter of the scan).
+            const uint64_t lo = first, width = last - first, gb0 = b0;
+            const uint64_t gshift = static_cast<uint64_t>(std::countr_zero(group));
             Entry* st = staged.data();
-            uint8_t* fl = fill.data();
+            uint32_t* fl = fill.data();
             scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1), [=, &flush](uint64_t h, uint64_t pos) {
                 const uint64_t s = slot_of(h) - lo;
-                if (s >= width) return;  // (unsigned: also slots before the pass)
-                const uint64_t b = (s + lo) / g - gb0;
+                const bool here = s < width;  // (unsigned: also false for slots before the pass)
+                const uint64_t keep = uint64_t(0) - here;  // all ones or zero: no branch
+                const uint64_t b = ((((s + lo) >> gshift) - gb0) & keep) | (nb & ~keep);
                 st[b * kStaged + fl[b]] = Entry(h, pos);
-                if (++fl[b] == kStaged) flush(b, kStaged);
+                fl[b] += here;
+                if (fl[b] == kStaged) flush(b, kStaged);
             });
             for (uint64_t b = 0; b < nb; ++b)
                 if (fill[b]) flush(b, fill[b]);
