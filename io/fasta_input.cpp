@@ -96,9 +96,21 @@ int FastaInput::get() {
     return buf_[pos_++];
 }
 
+uint8_t* FastaInput::room_for(size_t n) {
+    if (seq_len_ + n > seq_cap_) {
+        const size_t cap = std::max(seq_len_ + n, 2 * seq_cap_ + (1 << 16));
+        std::unique_ptr<uint8_t[]> grown(new uint8_t[cap]);  // (not zero-filled)
+        if (seq_len_) std::memcpy(grown.get(), seq_.get(), seq_len_);
+        seq_ = std::move(grown);
+        seq_cap_ = cap;
+    }
+    return seq_.get() + seq_len_;
+}
+
 bool FastaInput::next(FastaRecord& rec) {
     rec.name.clear();
     rec.seq.clear();
+    seq_len_ = 0;
     int c = get();
     if (records_ == 0) {
         while (c == '\n' || c == '\r' || c == ' ' || c == '\t') c = get();
@@ -113,7 +125,9 @@ bool FastaInput::next(FastaRecord& rec) {
     if (rec.name.empty()) throw Error(where + ": empty header");
     // The sequence: up to the next '>' at the start of a line, or the end. Taken a line (or
     // what the buffer holds of it) at a time: codes are written through a table into room made
-    // in advance; spaces, tabs and a CR are skipped, and a CR also ends the line.
+    // in advance; spaces, tabs and a CR are skipped, and a CR also ends the line. They go to a
+    // buffer kept from record to record, then once into the record at its exact size: growing
+    // the record itself copied each contig about twice and faulted in twice its memory.
     bool line_start = true;
     while (true) {
         if (pos_ == len_ && !refill()) break;
@@ -122,9 +136,7 @@ bool FastaInput::next(FastaRecord& rec) {
         const size_t avail = len_ - pos_;
         const auto* nl = static_cast<const unsigned char*>(std::memchr(p, '\n', avail));
         const size_t n = nl ? static_cast<size_t>(nl - p) : avail;
-        const size_t old = rec.seq.size();
-        rec.seq.resize(old + n);
-        uint8_t* out = rec.seq.data() + old;
+        uint8_t* out = room_for(n);
         size_t w = 0, i = 0;
         bool cr = false;
         for (; i < n; ++i) {
@@ -139,13 +151,13 @@ bool FastaInput::next(FastaRecord& rec) {
                 cr = true;
                 break;
             }
-            rec.seq.resize(old + w);
+            seq_len_ += w;
             std::string shown = (b >= 33 && b < 127) ? std::string("'") + static_cast<char>(b) + "'"
                                                      : "byte " + std::to_string(b);
-            throw Error(where + ": " + shown + " at base " + std::to_string(rec.seq.size() + 1) +
+            throw Error(where + ": " + shown + " at base " + std::to_string(seq_len_ + 1) +
                         " is not an IUPAC nucleotide letter (AGC would store it wrongly)");
         }
-        rec.seq.resize(old + w);
+        seq_len_ += w;
         if (cr) {
             pos_ += i + 1;  // through the CR
             line_start = true;
@@ -157,7 +169,8 @@ bool FastaInput::next(FastaRecord& rec) {
             line_start = n == 0 && line_start;
         }
     }
-    if (rec.seq.empty()) throw Error(where + ": empty sequence (AGC would drop it)");
+    if (seq_len_ == 0) throw Error(where + ": empty sequence (AGC would drop it)");
+    rec.seq.assign(seq_.get(), seq_.get() + seq_len_);
     names_.push_back(rec.name);
     return true;
 }

@@ -32,6 +32,7 @@ public:
 private:
     int get();  // next byte or -1
     bool refill();
+    uint8_t* room_for(size_t n);  // room for n more codes of the current record
 
     struct Inflater;  // isa-l streaming gzip state (multi-member)
 
@@ -42,6 +43,8 @@ private:
     std::vector<unsigned char> buf_;
     size_t pos_ = 0, len_ = 0;
     size_t records_ = 0;
+    std::unique_ptr<uint8_t[]> seq_;  // the current record's codes
+    size_t seq_len_ = 0, seq_cap_ = 0;
     std::vector<std::string> names_;  // for the duplicate check
 };
 
