@@ -21,12 +21,13 @@ CreateMemoryPlan plan_create_memory(uint64_t budget, uint64_t reference_bases, u
     const uint64_t R = reference_bases;
     CreateMemoryPlan plan;
     // Splitter phase: the reference, its bitmap and counters are held whatever the budget; the
-    // k-mer entries take what is left, between ~64 passes' worth and 8 bytes per base, what AGC
-    // holds (two passes; measured on one thread: one pass 182 ms, two 211 ms, three 241 ms on
-    // 8 Mb; at this size the phase's peak stays below the compression phase's).
+    // k-mer entries take what is left, between ~64 passes' worth and 4 bytes per base (three
+    // passes; AGC holds 8 bytes per base). Two passes (8 bytes) were tried: faster on an 8 Mb
+    // random micro-benchmark, but not in create on a 20 or 49 Mb reference, where faulting in
+    // the larger buffer costs what the saved scan gains.
     const uint64_t held = R + SingletonMap::fixed_bytes(R, threads);
     const uint64_t least = std::max<uint64_t>(16 * kMiB, SingletonMap::kBytesPerEntry * R / 64);
-    const uint64_t most = std::max<uint64_t>(16 * kMiB, 8 * R);
+    const uint64_t most = std::max<uint64_t>(16 * kMiB, 4 * R);
     plan.kmer_budget = std::clamp(budget > held ? budget - held : 0, least, most);
     // Compression phase: a sample in flight takes up to twice its size (codes with vector
     // slack, or codes and the segments cut from them); the groups made from the reference take

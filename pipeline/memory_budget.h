@@ -4,7 +4,7 @@
 // create
 //  * splitter phase: the reference as codes (1 byte per base), a bitmap of its singleton
 //    positions (1 bit per base), per-chunk hash-slot counters, and the k-mer entries of one
-//    pass (12 bytes per k-mer, at most 8 bytes per reference base, as AGC holds; a
+//    pass (12 bytes per k-mer, at most 4 bytes per reference base where AGC holds 8; a
 //    smaller budget means more passes over the reference, never more memory);
 //  * compression phase: the samples in flight (read ahead of, and inside, the compressor; each
 //    about twice its size) plus the groups: every group's reference segment and LZ index,

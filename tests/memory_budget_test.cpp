@@ -20,7 +20,7 @@ using test::TempDir;
 TEST(MemoryPlan, KmerEntriesGetWhatTheReferenceLeavesWithinBounds) {
     const uint64_t R = 3'100'000'000ull;  // a human reference
     const auto roomy = plan_create_memory(64ull << 30, R, 32);
-    EXPECT_EQ(roomy.kmer_budget, 8 * R);  // never more than 8 bytes per base, as AGC
+    EXPECT_EQ(roomy.kmer_budget, 4 * R);  // never more than 4 bytes per base
     EXPECT_EQ(roomy.read_ahead, 2u);
     // Four reader threads: four samples ahead when the budget has room for them, fewer if not.
     EXPECT_EQ(plan_create_memory(64ull << 30, R, 32, 4).read_ahead, 5u);
