@@ -43,7 +43,9 @@ private:
     std::vector<unsigned char> buf_;
     size_t pos_ = 0, len_ = 0;
     size_t records_ = 0;
-    std::unique_ptr<uint8_t[]> seq_;  // the current record's codes
+    // The current record's codes, kept from record to record. Not a vector: resizing one
+    // zero-fills every line before it is written (measured: plain input 1.48 -> 1.10 GB/s).
+    std::unique_ptr<uint8_t[]> seq_;
     size_t seq_len_ = 0, seq_cap_ = 0;
     std::vector<std::string> names_;  // for the duplicate check
 };
