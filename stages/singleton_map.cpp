@@ -104,28 +104,27 @@ uint64_t clear_repeated(std::span<Entry> entries, std::vector<uint32_t>& table, 
         }
         return repeated;
     }
-    // Open addressing over the low hash bits: index + 1 of the
-    // hash's first entry, bit 31 set once the hash is seen again.
+    // Open addressing over the low hash bits: index + 1 of the hash's first entry, bit 31 set
+    // once the hash is seen again. One pass: a hash's first entry is cleared when its second
+    // is met, every later one at once.
     constexpr uint32_t kRepeated = 1u << 31;
     const uint64_t size = std::bit_ceil(std::max<uint64_t>(16, 2 * n));
     const uint64_t mask = size - 1;
     table.assign(size, 0);
-    auto find = [&](uint64_t h) {
+    for (uint64_t i = 0; i < n; ++i) {
+        const uint64_t h = entries[i].hash();
         uint64_t j = h & mask;
         while (table[j] != 0 && entries[(table[j] & ~kRepeated) - 1].hash() != h) j = (j + 1) & mask;
-        return j;
-    };
-    bool any = false;
-    for (uint64_t i = 0; i < n; ++i) {
-        const uint64_t j = find(entries[i].hash());
-        if (table[j] == 0)
+        if (table[j] == 0) {
             table[j] = static_cast<uint32_t>(i + 1);
-        else
-            table[j] |= kRepeated, any = true;
+            continue;
+        }
+        if (!(table[j] & kRepeated)) {
+            table[j] |= kRepeated;
+            clear(entries[table[j] - kRepeated - 1].pos()), ++repeated;
+        }
+        clear(entries[i].pos()), ++repeated;
     }
-    if (!any) return 0;
-    for (uint64_t i = 0; i < n; ++i)
-        if (table[find(entries[i].hash())] & kRepeated) clear(entries[i].pos()), ++repeated;
     return repeated;
 }
 
