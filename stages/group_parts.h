@@ -25,6 +25,10 @@ struct EncodedPart {
     uint64_t metadata = 0;
 };
 
+// Whether a reference segment is stored as plain bytes rather than tuples: for some lag in
+// 4..31, at least half of its ACGT positions j (j + lag inside it) equal the base at j + lag.
+bool is_periodic(std::span<const uint8_t> codes);
+
 // ---- tuple packing of a reference: several small codes per byte ----
 std::vector<uint8_t> pack_tuples(std::span<const uint8_t> codes);
 // Throws Error naming `what` when the stream is malformed.

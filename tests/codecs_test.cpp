@@ -115,6 +115,41 @@ TEST(Tuples, BadMarkerThrows) {
     EXPECT_THROW(unpack_tuples(Bytes{}, "r"), Error);
 }
 
+// The periodicity rule, written the plain way: the best fraction over lags 4..31.
+bool periodic_model(const Codes& c) {
+    double best = 0.0;
+    for (size_t lag = 4; lag < 32; ++lag) {
+        uint64_t same = 0, acgt = 0;
+        for (size_t j = 0; j + lag < c.size(); ++j) same += c[j] == c[j + lag], acgt += c[j] < 4;
+        if (acgt) best = std::max(best, static_cast<double>(same) / static_cast<double>(acgt));
+    }
+    return best >= 0.5;
+}
+
+TEST(GroupParts, PeriodicityTestMatchesItsDefinition) {
+    // Sequences with a period of 3..40, mutated at rates around the 1/2 threshold, with N runs,
+    // of lengths from 0 (also past the 255-round blocks of the counter).
+    std::mt19937 rng(11);
+    uint32_t periodic = 0, cases = 0;
+    for (size_t len : {0, 1, 4, 5, 17, 31, 32, 33, 100, 4095, 4096, 4097, 4111, 5000, 12000}) {
+        for (int trial = 0; trial < 12; ++trial) {
+            const uint32_t period = 3 + rng() % 38, mutate = rng() % 100;
+            Codes unit(period), c(len);
+            for (auto& x : unit) x = rng() % 4;
+            for (size_t i = 0; i < len; ++i) {
+                c[i] = rng() % 100 < mutate ? rng() % 4 : unit[i % period];
+                if (rng() % 500 == 0) c[i] = kCodeN;
+            }
+            const bool expected = periodic_model(c);
+            EXPECT_EQ(is_periodic(c), expected) << "length " << len << " period " << period << " mutated " << mutate << "%";
+            periodic += expected, ++cases;
+        }
+    }
+    // Both answers occur often enough for the comparison to mean something.
+    EXPECT_GT(periodic, cases / 5);
+    EXPECT_LT(periodic, cases * 4 / 5);
+}
+
 TEST(GroupParts, ReferenceAndPackRoundTrip) {
     std::mt19937 rng(5);
     Codes random(5000), periodic(5000);
