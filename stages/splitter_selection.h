@@ -56,7 +56,7 @@ std::vector<uint64_t> new_splitters_in_contig(const Codes& contig, const Splitte
                                               std::vector<FallbackRecord>& records);
 
 // Membership test for the hot path of cutting contigs (a lookup at every position). A bit table
-// of about 64 bits per splitter orientation, indexed by a cheap xor-shift mix (no full hash:
+// of 64 to 256 bits per splitter orientation, indexed by a cheap xor-shift mix (no full hash:
 // this runs once per base), holds both orientations of every splitter, so a scan can test the
 // forward k-mer alone (its canonical form is a splitter exactly when the forward k-mer is a
 // splitter or the reverse complement of one) and compute the reverse complement only on the
@@ -92,6 +92,7 @@ public:
 
 private:
     static constexpr uint64_t kBitsPerKmer = 64;
+    static constexpr uint64_t kL2Bits = uint64_t(8) << 20;
     // The top bits of a multiplicative mix of the k-mer (whose 2k bits sit at the top).
     static uint64_t slot(uint64_t kmer, uint32_t shift) { return ((kmer ^ kmer >> 31) * 0x9E3779B97F4A7C15ull) >> shift; }
     void set_bit(uint64_t kmer) {
@@ -103,7 +104,11 @@ private:
         set_bit(reverse_complement_kmer(kmer, k_));
     }
     void rebuild() {
-        const uint64_t bits = std::bit_ceil(std::max<uint64_t>(4096, set_.size() * 2 * kBitsPerKmer));
+        // At least kBitsPerKmer bits per orientation; up to 4 times that while the table stays
+        // in a core's L2 (1 MiB): every false "maybe" costs a reverse complement and a hash-set
+        // lookup (825 splitters, 16 -> 64 KiB: 13% less time cutting contigs).
+        const uint64_t least = std::bit_ceil(std::max<uint64_t>(4096, set_.size() * 2 * kBitsPerKmer));
+        const uint64_t bits = std::max(least, std::min<uint64_t>(std::bit_ceil(4 * least), kL2Bits));
         filter_.assign(bits / 64, 0);
         shift_ = 64 - static_cast<uint32_t>(std::countr_zero(bits));
         for (uint64_t s : set_) add_to_filter(s);
