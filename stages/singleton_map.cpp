@@ -119,13 +119,14 @@ uint64_t clear_repeated(std::span<Entry> entries, std::vector<uint32_t>& table, 
         const uint64_t h = entries[i].hash();
         uint64_t j = h & mask;
         while (table[j] != 0 && entries[(table[j] & ~kRepeated) - 1].hash() != h) j = (j + 1) & mask;
-        if (table[j] == 0) {
-            table[j] = static_cast<uint32_t>(i + 1);
+        uint32_t& slot = table[j];
+        if (slot == 0) {
+            slot = static_cast<uint32_t>(i + 1);
             continue;
         }
-        if (!(table[j] & kRepeated)) {
-            table[j] |= kRepeated;
-            clear(entries[table[j] - kRepeated - 1].pos()), ++repeated;
+        if (!(slot & kRepeated)) {
+            clear(entries[slot - 1].pos()), ++repeated;  // the hash's first entry
+            slot |= kRepeated;
         }
         clear(entries[i].pos()), ++repeated;
     }
