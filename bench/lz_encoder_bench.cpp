@@ -1,5 +1,6 @@
 // LZ-diff V2 throughput: a 60 kb reference (AGC's default segment size) and a text with about
-// 1% of its bases changed (SNPs, short indels, an N run), as in a typical group.
+// 1% of its bases changed (SNPs, short indels, an N run), as in a typical group; and a text whose
+// second half is novel, as in the cost vectors of a segment about to be split.
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -91,6 +92,24 @@ void BM_LzCostVector(benchmark::State& state) {
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(w.text.size()));
 }
 BENCHMARK(BM_LzCostVector);
+
+// The split decision (GroupRouter::middle_splitter): the text matches the group's reference in its
+// first half only, so the second half is a stretch of failed lookups, one per base.
+void BM_LzCostVectorHalfNovel(benchmark::State& state) {
+    const Workload& w = workload();
+    LzEncoder enc(w.reference, 20);
+    enc.prepare();
+    Codes text(w.text.begin(), w.text.begin() + static_cast<std::ptrdiff_t>(w.text.size() / 2));
+    std::mt19937_64 rng(7);
+    while (text.size() < w.text.size()) text.push_back(static_cast<uint8_t>(rng() & 3));
+    std::vector<uint32_t> costs;
+    for (auto _ : state) {
+        enc.cost_vector(text, state.range(0) != 0, costs);
+        benchmark::DoNotOptimize(costs.data());
+    }
+    state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(text.size()));
+}
+BENCHMARK(BM_LzCostVectorHalfNovel)->Arg(1)->Arg(0);
 
 void BM_LzDecode(benchmark::State& state) {
     const Workload& w = workload();

@@ -141,12 +141,19 @@ void LzEncoder::build_index() const {
     if (size < 8) size = 8;
     slot_mask_ = size - 1;
 
+    // The key filter: 4 bits per slot, one set per indexed key (dropped ones included), chosen by
+    // the hash's top bits (the slot comes from its low bits).
+    const uint32_t filter_log = std::countr_zero(size) + 2;
+    filter_shift_ = 64 - filter_log;
+    filter_.assign(std::max<uint64_t>(1, (uint64_t(1) << filter_log) / 64), 0);
     auto fill = [&](auto& table) {
         using Slot = typename std::remove_reference_t<decltype(table)>::value_type;
         constexpr Slot kEmpty = static_cast<Slot>(~Slot(0));
         table.assign(size, kEmpty);
         for_each_window([&](uint32_t start, uint64_t key) {
             const uint64_t base = murmur64(key);
+            const uint64_t bit = base >> filter_shift_;
+            filter_[bit >> 6] |= uint64_t(1) << (bit & 63);
             for (uint32_t j = 0; j < kMaxProbes; ++j) {
                 Slot& slot = table[(base + j) & slot_mask_];
                 if (slot == kEmpty) {
@@ -202,6 +209,63 @@ bool LzEncoder::find_match(const Slot* table, uint64_t key, const uint8_t* s, ui
     return found;
 }
 
+namespace {
+
+// Block classification of literal stretches (lz_encoder.h, "Literal stretches"). It starts after
+// kBlockAfter literals in a row, so that the short stretches around a difference inside a match
+// (an SNP costs one literal, an indel a few) keep the plain path; its first block is short for
+// the same reason, later ones are kBlock long.
+constexpr uint32_t kBlockAfter = 16;
+constexpr uint32_t kFirstBlock = 16;
+constexpr uint32_t kBlock = 64;
+
+}  // namespace
+
+// The keys of positions [start, end) and which of them are quiet (bit j for start + j): all ACGT,
+// and an empty home slot or absent from the key filter, so no lookup can find a candidate there.
+// The rolling key carries on from the previous block when this one follows it directly.
+template <typename Slot>
+struct LzEncoder::Block {
+    uint32_t start = 0, end = 0;  // positions covered
+    uint64_t quiet = 0;
+    uint64_t keys[kBlock];
+    // Rolling state: the key of the K codes before `next`, and how many of them are ACGT.
+    uint32_t next = 0;
+    uint64_t x = 0;
+    uint32_t valid_run = 0;
+
+    void fill(const LzEncoder& enc, const Slot* table, const uint8_t* t, uint32_t i, uint32_t last, uint32_t len) {
+        constexpr Slot kEmpty = static_cast<Slot>(~Slot(0));
+        const uint32_t k = enc.key_len_;
+        if (end != i || next != i + k - 1) {  // not contiguous: prime with the first K - 1 codes
+            x = 0;
+            valid_run = 0;
+            next = i;
+            for (; next < i + k - 1; ++next) {
+                const uint8_t c = t[next];
+                valid_run = c < 4 ? valid_run + 1 : 0;
+                x = (x << 2) | (c & 3);
+            }
+        }
+        start = i;
+        end = std::min(i + len, last);
+        uint64_t q = 0;
+        for (uint32_t j = 0; j < end - start; ++j, ++next) {
+            const uint8_t c = t[next];
+            valid_run = c < 4 ? valid_run + 1 : 0;
+            x = ((x << 2) | (c & 3)) & enc.key_mask_;
+            const bool valid = valid_run >= k;
+            keys[j] = valid ? x : kNoKey;
+            const uint64_t hash = murmur64(x);
+            const bool empty = table[hash & enc.slot_mask_] == kEmpty;
+            const uint64_t bit = hash >> enc.filter_shift_;
+            const bool absent = ((enc.filter_[bit >> 6] >> (bit & 63)) & 1) == 0;
+            q |= static_cast<uint64_t>(valid & (empty | absent)) << j;
+        }
+        quiet = q;
+    }
+};
+
 // Walks the text as all three of AGC's LZ routines do; the sink decides what each step writes
 // and, for matches, how the position and the predicted reference position move on. Returns false
 // if the sink asked to stop early (only the estimator does).
@@ -213,9 +277,23 @@ bool LzEncoder::scan(const Slot* table, std::span<const uint8_t> text, Sink& sin
     uint32_t pred = 0;      // reference position a literal at i would sit against
     uint32_t literals = 0;  // literals written since the last match or N-run
     uint64_t key = kNoKey;  // the previous step's key, reusable when that step was one literal
+    Block<Slot> block;
     while (i + key_len_ < n) {
         if (sink.stop()) return false;
-        if (key != kNoKey && literals > 0) {
+        if (literals >= kBlockAfter) {
+            if (i >= block.end || i < block.start)
+                block.fill(*this, table, t, i, n - key_len_, literals == kBlockAfter ? kFirstBlock : kBlock);
+            const uint32_t off = i - block.start;
+            if (const uint64_t quiet = block.quiet >> off; quiet & 1) {
+                uint32_t run = std::min<uint32_t>(static_cast<uint32_t>(std::countr_one(quiet)), block.end - i);
+                run = sink.literals(t + i, run);
+                i += run;
+                pred += run;
+                literals += run;
+                continue;
+            }
+            key = block.keys[off];
+        } else if (key != kNoKey && literals > 0) {
             const uint8_t c = t[i + key_len_ - 1];
             key = c > 3 ? kNoKey : (((key << 2) & key_mask_) | c);
         } else {
@@ -277,6 +355,12 @@ public:
     EncodeSink(const LzEncoder& enc, std::vector<uint8_t>& out) : enc_(enc), out_(out) {}
     bool stop() const { return false; }
     void literal(uint8_t c) { out_.push_back(static_cast<uint8_t>('A' + c)); }
+    uint32_t literals(const uint8_t* c, uint32_t count) {
+        const size_t at = out_.size();
+        out_.resize(at + count);
+        for (uint32_t j = 0; j < count; ++j) out_[at + j] = static_cast<uint8_t>('A' + c[j]);
+        return count;
+    }
     void n_run(uint32_t len) {
         out_.push_back(kNRunStart);
         append_decimal(out_, len - kMinNRun);
@@ -335,6 +419,12 @@ public:
     EstimateSink(const LzEncoder& enc, uint32_t bound) : enc_(enc), bound_(bound) {}
     bool stop() const { return cost_ > bound_; }
     void literal(uint8_t) { ++cost_; }
+    // As many of `count` literals as one at a time would take before stop() (cost_ <= bound_ here).
+    uint32_t literals(const uint8_t*, uint32_t count) {
+        const uint32_t take = static_cast<uint32_t>(std::min<uint64_t>(count, uint64_t(bound_) - cost_ + 1));
+        cost_ += take;
+        return take;
+    }
     void n_run(uint32_t len) { cost_ += 2 + digits_sat8(len); }  // the full length, as AGC
     void match(const Match& m, uint32_t& i, uint32_t& pred, uint32_t n) {
         // No backward adjustment: positions and the "to end" test use the forward start.
@@ -374,6 +464,10 @@ public:
     CostSink(const LzEncoder& enc, bool prefix, std::vector<uint32_t>& v) : enc_(enc), prefix_(prefix), v_(v) {}
     bool stop() const { return false; }
     void literal(uint8_t) { v_.push_back(1); }
+    uint32_t literals(const uint8_t*, uint32_t count) {
+        v_.insert(v_.end(), count, 1u);
+        return count;
+    }
     void n_run(uint32_t len) { spread(2 + digits_full(len - kMinNRun), len); }
     void match(const Match& m, uint32_t& i, uint32_t& pred, uint32_t) {
         v_.resize(v_.size() - m.back);

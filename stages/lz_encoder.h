@@ -64,6 +64,16 @@
 //  * prefix = true puts a run's or match's cost on its first position and 0 on the others;
 //    prefix = false puts it on the last position. Tail positions cost 1 each.
 //
+// Literal stretches (not in AGC; changes no result)
+//  * Novel sequence costs one failed lookup per base, and these dominated the cost vectors of a
+//    segment about to be split (half of its text is novel to each of the two groups). The index
+//    therefore carries a key filter of 4 bits per slot (one bit set per indexed key, chosen by
+//    the top bits of its hash; a quarter more memory). After 16 literals in a row the scan
+//    classifies positions a block at a time, without data-dependent branches: a position whose
+//    key is all ACGT and that either has an empty home slot or is absent from the filter cannot
+//    find a match, so a run of such positions goes to the sink as literals at once. The
+//    estimator takes only as many as it would before its bound stops it.
+//
 // Thread safety: all const methods may run concurrently on one encoder; the index is built once.
 #pragma once
 
@@ -115,6 +125,8 @@ private:
         uint32_t back = 0;     // bases matched backwards over preceding literals
         uint32_t fwd = 0;      // bases matched forwards from ref_pos
     };
+    template <typename Slot>
+    struct Block;
     class EncodeSink;
     class EstimateSink;
     class CostSink;
@@ -141,6 +153,8 @@ private:
     mutable std::vector<uint16_t> slots16_;
     mutable std::vector<uint32_t> slots32_;
     mutable uint64_t slot_mask_ = 0;
+    mutable std::vector<uint64_t> filter_;  // bit set = some indexed key hashes here (no false negatives)
+    mutable uint32_t filter_shift_ = 64;
 };
 
 }  // namespace agcflow
