@@ -6,15 +6,13 @@ namespace agcflow {
 
 // The scan keeps only the forward k-mer (the splitter table holds both orientations); the
 // reverse complement is computed where the table says "maybe".
-std::vector<ContigCut> cut_contig(std::span<const uint8_t> contig, const SplitterSet& splitters, uint32_t k) {
-    std::vector<ContigCut> cuts;
+void find_splitter_hits(std::span<const uint8_t> contig, size_t from, size_t to, const SplitterSet& splitters,
+                        uint32_t k, std::vector<SplitterHit>& out) {
     const uint32_t shift = 64 - 2 * k;
     uint64_t fwd = 0;
-    uint32_t len = 0;  // valid bases in fwd since the last reset (up to k)
-    CutKmer front;
-    size_t start = 0;
+    uint32_t len = 0;  // valid bases in fwd (up to k)
     const uint8_t* p = contig.data();
-    for (size_t pos = 0, n = contig.size(); pos < n; ++pos) {
+    for (size_t pos = from >= k - 1 ? from - (k - 1) : 0; pos < to; ++pos) {
         const uint8_t x = p[pos];
         if (x > 3) {
             len = 0;  // (older bases leave fwd by themselves within k pushes)
@@ -24,17 +22,30 @@ std::vector<ContigCut> cut_contig(std::span<const uint8_t> contig, const Splitte
         len += len < k;
         if (len == k && splitters.may_contain(fwd)) {
             const uint64_t rc = reverse_complement_kmer(fwd, k);
-            if (splitters.contains(fwd < rc ? fwd : rc)) {
-                CutKmer here{true, fwd, rc};
-                cuts.push_back({start, pos + 1, front, here});
-                start = pos + 1 - k;
-                front = here;
-                len = 0;
-            }
+            if (pos >= from && splitters.contains(fwd < rc ? fwd : rc)) out.push_back({pos + 1, fwd, rc});
         }
     }
-    if (start < contig.size()) cuts.push_back({start, contig.size(), front, CutKmer{}});
+}
+
+std::vector<ContigCut> cuts_from_hits(std::span<const SplitterHit> hits, size_t contig_size, uint32_t k) {
+    std::vector<ContigCut> cuts;
+    CutKmer front;
+    size_t start = 0;
+    for (const SplitterHit& h : hits) {
+        if (front.full && h.end < start + 2 * k) continue;  // within the previous splitter (start + k = its end)
+        CutKmer here{true, h.forward, h.reverse};
+        cuts.push_back({start, h.end, front, here});
+        start = h.end - k;
+        front = here;
+    }
+    if (start < contig_size) cuts.push_back({start, contig_size, front, CutKmer{}});
     return cuts;
+}
+
+std::vector<ContigCut> cut_contig(std::span<const uint8_t> contig, const SplitterSet& splitters, uint32_t k) {
+    std::vector<SplitterHit> hits;
+    find_splitter_hits(contig, 0, contig.size(), splitters, k, hits);
+    return cuts_from_hits(hits, contig.size(), k);
 }
 
 }  // namespace agcflow
