@@ -2,28 +2,48 @@
 
 #include "stages/kmer_scan.h"
 
+#include <cstring>
+
 namespace agcflow {
 
 // The scan keeps only the forward k-mer (the splitter table holds both orientations); the
-// reverse complement is computed where the table says "maybe".
+// reverse complement is computed where the table says "maybe". Eight bases at a time, when all
+// are ACGT and the k-mer is already full (nearly always), go through a loop with no test but
+// the table's.
 void find_splitter_hits(std::span<const uint8_t> contig, size_t from, size_t to, const SplitterSet& splitters,
                         uint32_t k, std::vector<SplitterHit>& out) {
     const uint32_t shift = 64 - 2 * k;
     uint64_t fwd = 0;
     uint32_t len = 0;  // valid bases in fwd (up to k)
     const uint8_t* p = contig.data();
-    for (size_t pos = from >= k - 1 ? from - (k - 1) : 0; pos < to; ++pos) {
-        const uint8_t x = p[pos];
-        if (x > 3) {
-            len = 0;  // (older bases leave fwd by themselves within k pushes)
-            continue;
-        }
-        fwd = fwd << 2 | (uint64_t(x) << shift);
-        len += len < k;
-        if (len == k && splitters.may_contain(fwd)) {
+    auto test = [&](size_t pos) {
+        if (splitters.may_contain(fwd)) {
             const uint64_t rc = reverse_complement_kmer(fwd, k);
             if (pos >= from && splitters.contains(fwd < rc ? fwd : rc)) out.push_back({pos + 1, fwd, rc});
         }
+    };
+    size_t pos = from >= k - 1 ? from - (k - 1) : 0;
+    while (pos < to) {
+        if (len == k && pos + 8 <= to) {
+            uint64_t w;
+            std::memcpy(&w, p + pos, 8);
+            if ((w & 0xFCFCFCFCFCFCFCFCull) == 0) {
+                for (uint32_t j = 0; j < 8; ++j, ++pos) {
+                    fwd = fwd << 2 | (uint64_t(p[pos]) << shift);
+                    test(pos);
+                }
+                continue;
+            }
+        }
+        const uint8_t x = p[pos];
+        if (x > 3) {
+            len = 0;  // (older bases leave fwd by themselves within k pushes)
+        } else {
+            fwd = fwd << 2 | (uint64_t(x) << shift);
+            len += len < k;
+            if (len == k) test(pos);
+        }
+        ++pos;
     }
 }
 
