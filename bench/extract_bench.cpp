@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <fmt/format.h>
 
 #include "io/archive_catalog.h"
 #include "pipeline/create.h"
@@ -24,7 +25,7 @@ std::filesystem::path make_archive() {
         for (int i = 0; i < 1'500'000; ++i) c += "ACGT"[rng() & 3];
     std::vector<SampleInput> inputs;
     for (int s = 0; s < 4; ++s) {
-        const auto path = dir / ("s" + std::to_string(s) + ".fa");
+        const auto path = dir / fmt::format("s{}.fa", s);
         std::ofstream out(path);
         for (size_t c = 0; c < reference.size(); ++c) {
             std::string seq = reference[c];
@@ -36,7 +37,7 @@ std::filesystem::path make_archive() {
                 }
             out << ">chr" << c << "\n" << seq << "\n";
         }
-        inputs.push_back({"s" + std::to_string(s), path.string()});
+        inputs.push_back({fmt::format("s{}", s), path.string()});
     }
     const auto archive = dir / "bench.agc";
     create_archive(inputs, archive, CreateConfig{});

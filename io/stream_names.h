@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include <fmt/format.h>
+
 namespace agcflow {
 
 inline std::string group_number_text(uint32_t g) {
@@ -17,7 +19,7 @@ inline std::string group_number_text(uint32_t g) {
     return s;
 }
 
-inline std::string reference_stream_name(uint32_t group) { return "x" + group_number_text(group) + "r"; }
-inline std::string delta_stream_name(uint32_t group) { return "x" + group_number_text(group) + "d"; }
+inline std::string reference_stream_name(uint32_t group) { return fmt::format("x{}r", group_number_text(group)); }
+inline std::string delta_stream_name(uint32_t group) { return fmt::format("x{}d", group_number_text(group)); }
 
 }  // namespace agcflow

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <regex>
+#include <fmt/format.h>
 
 #include "io/error.h"
 #include "io/fasta_format.h"
@@ -229,7 +230,7 @@ void Extractor::write_contigs(const std::vector<ContigQuery>& queries, OutputFil
                 show_range = false;
             }
             t.range = {from, to == INT64_MAX ? -1 : to};
-            if (show_range) t.header += ":" + std::to_string(from) + "-" + std::to_string(to);
+            if (show_range) t.header += fmt::format(":{}-{}", from, to);
         }
         tasks.push_back(std::move(t));
     }

@@ -1,6 +1,7 @@
 // agc-flow append: byte parity with AGC's append, and its failure cases (the input archive is
 // never modified, a failure leaves no output).
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 
 #include "tests/test_support.h"
 
@@ -18,7 +19,7 @@ TEST(AppendParity, ByteIdenticalToAgcAtEveryThreadCount) {
     const std::string before = read_file(fixture("syn-small/first-three.agc"));
     TempDir dir;
     for (int t : {1, 2, 5}) {
-        auto out = dir / ("a" + std::to_string(t) + ".agc");
+        auto out = dir / fmt::format("a{}.agc", t);
         auto r = run_cli({"append", "-t", std::to_string(t), fixture("syn-small/first-three.agc").string(),
                           "sample03.fa", "sample04.fa.gz", "sample05.fa.gz", "-o", out.string()},
                          input);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <fmt/format.h>
 
 #include "io/collection.h"
 #include "io/error.h"
@@ -248,7 +249,7 @@ TEST(SegmentDetails, RoundTripWithRepeatedGroups) {
     std::mt19937 rng(11);
     for (auto& s : batch)
         for (int c = 0; c < 5; ++c) {
-            ContigDesc cd{"c" + std::to_string(c), {}};
+            ContigDesc cd{fmt::format("c{}", c), {}};
             for (int i = 0; i < 30; ++i)
                 cd.segments.push_back({static_cast<uint32_t>(rng() % 20), static_cast<uint32_t>(rng() % 7),
                                        static_cast<uint32_t>(60031 + rng() % 1000 - 500), (rng() & 1) != 0});

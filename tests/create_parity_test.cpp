@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <thread>
+#include <fmt/format.h>
 
 #include "pipeline/inspect.h"
 #include "tests/test_support.h"
@@ -116,14 +117,14 @@ TEST(CreateParityUnderLoad, ConcurrentRunsAllByteIdentical) {
         for (int i = 0; i < 4; ++i)
             runs.emplace_back([&, i] {
                 std::vector<std::string> args = {"create", "-t", std::to_string(2 + i % 2), "-o",
-                                                 (dir / ("r" + std::to_string(i) + ".agc")).string()};
+                                                 (dir / fmt::format("r{}.agc", i)).string()};
                 args.insert(args.end(), inputs.begin(), inputs.end());
                 codes[i] = run_cli(args, input).exit_code;
             });
         for (auto& t : runs) t.join();
         for (int i = 0; i < 4; ++i) {
             ASSERT_EQ(codes[i], 0);
-            EXPECT_TRUE(read_file(dir / ("r" + std::to_string(i) + ".agc")) == golden) << "round " << round << " run " << i;
+            EXPECT_TRUE(read_file(dir / fmt::format("r{}.agc", i)) == golden) << "round " << round << " run " << i;
         }
     }
 }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <sstream>
 #include <string>
+#include <fmt/format.h>
 
 #include "tests/test_support.h"
 
@@ -209,7 +210,7 @@ TEST(CreateRoundTrip, EveryModeAndCombination) {
     for (size_t i = 1; i < files.size(); ++i) {
         if (files[i].ends_with(".gz")) continue;
         std::string text = read_file(dir / files[i]);
-        for (size_t p = 0; (p = text.find('>', p)) != std::string::npos; ++p) text.insert(p + 1, "s" + std::to_string(i) + "#");
+        for (size_t p = 0; (p = text.find('>', p)) != std::string::npos; ++p) text.insert(p + 1, fmt::format("s{}#", i));
         all += text;
     }
     write_file(dir / "all.fa", all);
@@ -234,7 +235,7 @@ TEST(CreateConcatenated, BatchQuirkAndRoundTrip) {
     TempDir dir;
     Rng r{9};
     std::vector<std::pair<std::string, std::string>> recs;
-    for (int i = 0; i < 6; ++i) recs.emplace_back("g" + std::to_string(i) + " desc", random_dna(r, 4000 + 100 * i));
+    for (int i = 0; i < 6; ++i) recs.emplace_back(fmt::format("g{} desc", i), random_dna(r, 4000 + 100 * i));
     write_file(dir / "all.fa", fasta(recs));
     auto c = run_cli({"create", "-c", "-b", "3", "-s", "1000", "-o", "c.agc", "all.fa"}, dir.path());
     ASSERT_EQ(c.exit_code, 0) << c.err;
