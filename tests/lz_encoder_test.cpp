@@ -449,6 +449,10 @@ TEST(LzEncoder, IndexSize) {
     EXPECT_EQ(slots(17), 8u);     // cnt 1 -> floor(1.43) = 1 -> 2, raised to 8
     EXPECT_EQ(slots(17 + 4 * 6), 16u);      // cnt 7 -> floor(7 / 0.7) = 10 -> 8 -> 16
     EXPECT_EQ(slots(17 + 4 * 699), 1024u);  // cnt 700 -> 1000 -> 512 -> 1024
+    // Where one window more crosses a power of two: cnt 44 -> 62.9 -> 32 -> 64, cnt 45 -> 64.3 -> 128.
+    EXPECT_EQ(slots(192), 64u);   // windows at 0, 4, ..., 172: 44
+    EXPECT_EQ(slots(193), 128u);  // and at 176: 45
+    EXPECT_EQ(slots(196), 128u);  // still 45
     // A window containing N is not counted.
     Codes R = random_acgt(rng, 400);
     R[200] = 4;
