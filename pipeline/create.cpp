@@ -64,11 +64,6 @@ const std::map<std::string, std::string> kFileTypeInfo = {
     {"producer_version_minor", "2"},
 };
 
-// Contigs are searched for splitters in pieces of this many bases, one task each: a human
-// chromosome 1 is 240 pieces, where as one task it would keep the other cores of a batch idle
-// for about a third of a second.
-constexpr size_t kCutPiece = size_t(1) << 20;
-
 struct InputContig {
     std::string name;
     Codes seq;
@@ -312,16 +307,22 @@ public:
 
         // 1. Cut every contig at the splitters, then route every cut of every contig in
         //    parallel against the frozen map. Splitters are searched in pieces of contigs in
-        //    parallel, so that a long chromosome is not one task on many cores.
+        //    parallel (at 1 Mb, a human chromosome 1 is 240 tasks instead of one of a third of
+        //    a second, which kept the other cores of a batch idle).
+        const size_t piece = std::max<uint64_t>(1, cfg_.cut_piece);
         std::vector<std::pair<uint32_t, size_t>> pieces;  // (contig, start)
-        for (size_t i = 0; i < n; ++i)
-            for (size_t from = 0; from < batch.contigs[i].seq.size(); from += kCutPiece)
+        std::vector<size_t> first_piece(n + 1);            // contig i has pieces [first_piece[i], first_piece[i + 1])
+        for (size_t i = 0; i < n; ++i) {
+            first_piece[i] = pieces.size();
+            for (size_t from = 0; from < batch.contigs[i].seq.size(); from += piece)
                 pieces.emplace_back(static_cast<uint32_t>(i), from);
+        }
+        first_piece[n] = pieces.size();
         std::vector<std::vector<SplitterHit>> piece_hits(pieces.size());
         tbb::parallel_for(size_t(0), pieces.size(), [&](size_t x) {
             const auto [i, from] = pieces[x];
             const Codes& seq = batch.contigs[i].seq;
-            find_splitter_hits(seq, from, std::min(seq.size(), from + kCutPiece), splitter_set_, cfg_.k, piece_hits[x]);
+            find_splitter_hits(seq, from, std::min(seq.size(), from + piece), splitter_set_, cfg_.k, piece_hits[x]);
         });
         std::vector<std::vector<ContigCut>> cuts(n);
         // Adaptive mode defers contigs without any splitter; long ones are searched for new
@@ -329,9 +330,6 @@ public:
         std::vector<char> deferred(n, 0);
         std::vector<std::vector<uint64_t>> found(n);
         std::vector<std::vector<FallbackRecord>> found_records(n);
-        std::vector<size_t> first_piece(n + 1, pieces.size());
-        for (size_t x = pieces.size(); x-- > 0;) first_piece[pieces[x].first] = x;
-        for (size_t i = n; i-- > 0;) first_piece[i] = std::min(first_piece[i], first_piece[i + 1]);
         tbb::parallel_for(size_t(0), n, [&](size_t i) {
             const Codes& seq = batch.contigs[i].seq;
             std::vector<SplitterHit> hits;

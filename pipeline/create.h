@@ -26,6 +26,9 @@ struct CreateConfig {
     // FASTA reader threads (files read at once, besides the -t workers); 0: one per 8 threads,
     // at most 4. Never changes the archive.
     uint32_t readers = 0;
+    // Contigs are searched for splitters in pieces of this many bases, one task each (a long
+    // chromosome is not one task on many cores). Never changes the archive.
+    uint64_t cut_piece = uint64_t(1) << 20;
     // Warnings (always) and, with verbosity > 0, notes on how the budget is used.
     std::function<void(const std::string&)> message;
 };

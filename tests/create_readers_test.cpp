@@ -1,5 +1,6 @@
 // Several FASTA reader threads (CreateConfig::readers): the archive does not change, and a bad
-// input is reported as with one reader, the first bad file in input order.
+// input is reported as with one reader, the first bad file in input order. Nor does the archive
+// change with the size of the pieces contigs are searched for splitters in.
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -40,6 +41,24 @@ TEST(CreateReaders, SeveralReadersWriteTheSameArchive) {
             cfg.max_memory = budget;
             create_archive(inputs, dir / "many.agc", cfg);
             EXPECT_EQ(read_file(dir / "many.agc"), read_file(dir / "one.agc")) << readers << " readers";
+        }
+    }
+}
+
+TEST(CreatePieces, ArchiveDoesNotDependOnThePieceSize) {
+    TempDir dir;
+    auto inputs = generated(dir, 4);
+    for (bool adaptive : {false, true}) {
+        CreateConfig whole;  // 200 kb contigs: one piece each at the default 1 Mb
+        whole.threads = 2;
+        whole.adaptive = adaptive;
+        create_archive(inputs, dir / "whole.agc", whole);
+        for (uint64_t piece : {uint64_t(1), uint64_t(30), uint64_t(31), uint64_t(4099), uint64_t(65536)}) {
+            CreateConfig cfg = whole;
+            cfg.cut_piece = piece;
+            create_archive(inputs, dir / "pieces.agc", cfg);
+            EXPECT_EQ(read_file(dir / "pieces.agc"), read_file(dir / "whole.agc"))
+                << "pieces of " << piece << (adaptive ? ", adaptive" : "");
         }
     }
 }
