@@ -66,7 +66,9 @@ void expect_map_matches_counts(const std::vector<Codes>& ref, uint32_t k, uint64
         }
         EXPECT_EQ(map.singletons(), singletons);
         EXPECT_EQ(map.kmers(), kmers);
-        if (budget >= 100'000) EXPECT_LE(map.peak_entries() * SingletonMap::kBytesPerEntry, budget);
+        if (budget >= 100'000) {
+            EXPECT_LE(map.peak_entries() * SingletonMap::kBytesPerEntry, budget);
+        }
     });
 }
 
@@ -102,7 +104,9 @@ TEST(KmerScan, ReverseComplementOfAKmerMatchesTheRollingOne) {
         RollingKmer km(k);
         for (int i = 0; i < 1000; ++i) {
             km.push(static_cast<uint8_t>(rng() & 3));
-            if (km.full()) ASSERT_EQ(reverse_complement_kmer(km.forward(), k), km.reverse()) << k;
+            if (km.full()) {
+                ASSERT_EQ(reverse_complement_kmer(km.forward(), k), km.reverse()) << k;
+            }
         }
     }
 }
