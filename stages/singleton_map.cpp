@@ -141,6 +141,32 @@ uint64_t SingletonMap::fixed_bytes(uint64_t bases, uint32_t threads) {
            uint64_t(std::max(1u, threads)) * 2 * kBucketEntries * sizeof(uint32_t);
 }
 
+uint64_t SingletonMap::first_from(size_t contig, uint64_t from) const {
+    const uint64_t base = offsets_[contig], end = offsets_[contig + 1], none = end - base;
+    uint64_t g = base + from;
+    if (g >= end) return none;
+    uint64_t w = g >> 6, word = bits_[w] & (~0ull << (g & 63));
+    while (!word) {
+        if (++w * 64 >= end) return none;
+        word = bits_[w];
+    }
+    g = w * 64 + static_cast<uint64_t>(std::countr_zero(word));
+    return g < end ? g - base : none;
+}
+
+uint64_t SingletonMap::last_from(size_t contig, uint64_t from) const {
+    const uint64_t base = offsets_[contig], end = offsets_[contig + 1], none = end - base;
+    const uint64_t g = base + from;
+    if (g >= end) return none;
+    uint64_t w = (end - 1) >> 6, word = bits_[w] & (~0ull >> (63 - ((end - 1) & 63)));
+    while (!word) {
+        if (w * 64 <= g) return none;
+        word = bits_[--w];
+    }
+    const uint64_t last = w * 64 + 63 - static_cast<uint64_t>(std::countl_zero(word));
+    return last >= g ? last - base : none;
+}
+
 SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, uint64_t entry_budget) {
     if (k < 1 || k > 32) throw Error("k-mer length must be in 1..32");
     offsets_.reserve(contigs.size() + 1);

@@ -35,6 +35,11 @@ public:
         return bits_[g >> 6] >> (g & 63) & 1;
     }
 
+    // The end of the first such k-mer ending at or after `from` in contig `contig`, and of the
+    // last one; the contig's length when there is none.
+    uint64_t first_from(size_t contig, uint64_t from) const;
+    uint64_t last_from(size_t contig, uint64_t from) const;
+
     uint32_t passes() const { return passes_; }
     uint64_t kmers() const { return kmers_; }
     uint64_t singletons() const { return singletons_; }

@@ -98,6 +98,35 @@ std::vector<uint64_t> splitters_in_contig(ContigView contig, const std::vector<u
     return walk_contig(contig, candidate, k, segment_size, filter, records);
 }
 
+namespace {
+
+// The walk above, for a reference whose candidates are the set bits of a SingletonMap and with
+// no k-mers sampled for fallback: it only jumps. A splitter is taken at the first candidate, then
+// at the first one at least segment_size bases on (and past the taken k-mer, which the walk
+// starts afresh after); the contig's last candidate after the last splitter is one too.
+std::vector<uint64_t> jump_contig(ContigView contig, const SingletonMap& singletons, size_t c, uint32_t k,
+                                  uint32_t segment_size) {
+    std::vector<uint64_t> chosen;
+    auto canonical_at = [&](uint64_t end) {
+        RollingKmer km(k);
+        for (uint64_t j = end + 1 - k; j <= end; ++j) km.push(contig[j]);
+        return km.canonical();
+    };
+    const uint64_t n = contig.size();
+    uint64_t at = singletons.first_from(c, 0);
+    if (at == n) return chosen;
+    for (;;) {
+        chosen.push_back(canonical_at(at));
+        const uint64_t next = singletons.first_from(c, at + std::max(segment_size, k));
+        if (next == n) break;
+        at = next;
+    }
+    if (const uint64_t last = singletons.last_from(c, at + k); last != n) chosen.push_back(canonical_at(last));
+    return chosen;
+}
+
+}  // namespace
+
 SplitterSelection select_splitters(const std::vector<ContigView>& reference, uint32_t k, uint32_t segment_size,
                                    const FallbackFilter& filter, bool keep_kmers, uint64_t kmer_budget) {
     SplitterSelection sel;
@@ -112,6 +141,10 @@ SplitterSelection select_splitters(const std::vector<ContigView>& reference, uin
         const SingletonMap singletons(reference, k, kmer_budget);
         sel.kmer_passes = singletons.passes();
         tbb::parallel_for(size_t(0), reference.size(), [&](size_t i) {
+            if (!filter.enabled()) {
+                per_contig[i] = jump_contig(reference[i], singletons, i, k, segment_size);
+                return;
+            }
             auto candidate = [&](uint64_t, uint64_t end) { return singletons(i, end); };
             per_contig[i] = walk_contig(reference[i], candidate, k, segment_size, filter, &records[i]);
         });

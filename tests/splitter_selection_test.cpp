@@ -147,5 +147,32 @@ TEST(SplitterSelection, SameSplittersAndFallbackRecordsAsFromTheSortedSingletonS
     }
 }
 
+// Without fallback sampling the choice only jumps between the map's set bits; it must take the
+// same splitters as the walk over every k-mer, also with segments shorter than a k-mer and with
+// the N runs, repeats and short contigs of make_reference.
+TEST(SplitterSelection, JumpingBetweenSingletonsChoosesAsTheWalk) {
+    auto ref = make_reference(9, 6, 300'000);
+    std::mt19937_64 rng(3);
+    Codes dense(20'000);  // splitters every few bases at segment size 1
+    for (auto& x : dense) x = static_cast<uint8_t>(rng() & 3);
+    ref.push_back(dense);
+    const auto v = views(ref);
+    for (uint32_t k : {17u, 25u, 31u}) {
+        auto singletons = reference_singletons(v, k);
+        for (uint32_t segment_size : {1u, 20u, 100u, 5000u, 60000u}) {
+            std::vector<uint64_t> expected;
+            for (auto& c : v) {
+                auto s = splitters_in_contig(c, singletons, k, segment_size, FallbackFilter(), nullptr);
+                expected.insert(expected.end(), s.begin(), s.end());
+            }
+            std::sort(expected.begin(), expected.end());
+            expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+            auto sel = select_splitters(v, k, segment_size, FallbackFilter(), false, uint64_t(1) << 40);
+            EXPECT_EQ(sel.splitters, expected) << "k " << k << " segment size " << segment_size;
+            EXPECT_TRUE(sel.fallback.empty());
+        }
+    }
+}
+
 }  // namespace
 }  // namespace agcflow
