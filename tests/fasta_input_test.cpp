@@ -1,8 +1,13 @@
 // FASTA input for create: record splitting, conversion, gzip, sample naming.
 #include <gtest/gtest.h>
 
+#include <random>
+
+#include <fmt/format.h>
+
 #include "io/error.h"
 #include "io/fasta_input.h"
+#include "stages/nucleotide.h"
 #include "tests/test_support.h"
 
 namespace agcflow {
@@ -47,6 +52,64 @@ TEST(FastaInput, LinesAndRecordsAcrossReadBuffers) {
     EXPECT_EQ(letters(recs[1].seq), upper);
     EXPECT_EQ(recs[2].name, "last");
     EXPECT_EQ(letters(recs[2].seq), "ACGT");
+}
+
+// Letters are turned into codes 16 at a time when all 16 are ACGT in either case, else through
+// the table: random mixes of long and short ACGT stretches in both cases, N runs, IUPAC codes,
+// spaces, tabs and CRLF, at every line length, against the table applied letter by letter.
+TEST(FastaInput, EveryMixOfLettersAsTheTable) {
+    TempDir dir;
+    std::mt19937_64 rng(17);
+    std::string text;
+    std::vector<Codes> want;
+    for (int r = 0; r < 40; ++r) {
+        std::string seq;
+        while (seq.size() < 3000) {
+            const int what = static_cast<int>(rng() % 10);
+            const size_t len = what < 6 ? rng() % 70 : 1 + rng() % 5;
+            for (size_t j = 0; j < len; ++j) {
+                if (what < 3) seq.push_back("ACGT"[rng() & 3]);
+                else if (what < 6) seq.push_back("acgtACGT"[rng() & 7]);
+                else if (what < 8) seq.push_back(rng() % 2 ? 'N' : 'n');
+                else seq.push_back("RYKMSWBDHVrykmswbdhv"[rng() % 20]);
+            }
+        }
+        Codes codes;
+        for (unsigned char c : seq) codes.push_back(static_cast<uint8_t>(kLetterToCode[c]));
+        want.push_back(codes);
+        text += fmt::format(">r{}\n", r);
+        const size_t width = 1 + rng() % 130;
+        const bool crlf = rng() % 3 == 0;
+        for (size_t i = 0; i < seq.size(); i += width) {
+            std::string line = seq.substr(i, width);
+            if (rng() % 8 == 0) line.insert(line.begin() + static_cast<std::ptrdiff_t>(rng() % (line.size() + 1)), rng() % 2 ? ' ' : '\t');
+            text += line + (crlf ? "\r\n" : "\n");
+        }
+    }
+    write_file(dir / "mix.fa", text);
+    auto recs = read_fasta_file((dir / "mix.fa").string());
+    ASSERT_EQ(recs.size(), want.size());
+    for (size_t r = 0; r < want.size(); ++r) EXPECT_EQ(recs[r].seq, want[r]) << "record " << r;
+}
+
+// A byte that is no nucleotide letter is reported at its base, wherever it falls among 16.
+TEST(FastaInput, BadLetterInsideALongStretchIsReportedAtItsBase) {
+    TempDir dir;
+    for (size_t at : {size_t(0), size_t(7), size_t(15), size_t(16), size_t(31), size_t(40)}) {
+        std::string seq(64, 'A');
+        for (size_t j = 0; j < seq.size(); ++j) seq[j] = "ACGTacgt"[j % 8];
+        seq[at] = 'X';
+        write_file(dir / "x.fa", fmt::format(">a\n{}\n", seq));
+        try {
+            read_fasta_file((dir / "x.fa").string());
+            ADD_FAILURE() << "no error for X at " << at;
+        } catch (const Error& e) {
+            EXPECT_EQ(std::string(e.what()),
+                      fmt::format("{}, record 1 (a): 'X' at base {} is not an IUPAC nucleotide letter (AGC would "
+                                  "store it wrongly)",
+                                  (dir / "x.fa").string(), at + 1));
+        }
+    }
 }
 
 TEST(FastaInput, MultiMemberGzip) {
