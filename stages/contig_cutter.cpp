@@ -7,20 +7,20 @@
 namespace agcflow {
 
 // The scan keeps only the forward k-mer (the splitter table holds both orientations); the
-// reverse complement is computed where the table says "maybe". Eight bases at a time, when all
-// are ACGT and the k-mer is already full (nearly always), go through a loop with no test but
-// the table's.
+// reverse complement is computed where the table says "maybe" (rarely: the test is out of line).
+// Eight bases at a time, when all are ACGT and the k-mer is already full (nearly always), go
+// through a loop with no test but the table's, whose pointer and shift are held in locals.
 void find_splitter_hits(std::span<const uint8_t> contig, size_t from, size_t to, const SplitterSet& splitters,
                         uint32_t k, std::vector<SplitterHit>& out) {
     const uint32_t shift = 64 - 2 * k;
+    const uint64_t base_bits[4] = {0, uint64_t(1) << shift, uint64_t(2) << shift, uint64_t(3) << shift};
+    const SplitterSet::Filter filter = splitters.filter();
     uint64_t fwd = 0;
     uint32_t len = 0;  // valid bases in fwd (up to k)
     const uint8_t* p = contig.data();
-    auto test = [&](size_t pos) {
-        if (splitters.may_contain(fwd)) {
-            const uint64_t rc = reverse_complement_kmer(fwd, k);
-            if (pos >= from && splitters.contains(fwd < rc ? fwd : rc)) out.push_back({pos + 1, fwd, rc});
-        }
+    auto confirm = [&](size_t pos) __attribute__((noinline)) {
+        const uint64_t rc = reverse_complement_kmer(fwd, k);
+        if (pos >= from && splitters.contains(fwd < rc ? fwd : rc)) out.push_back({pos + 1, fwd, rc});
     };
     size_t pos = from >= k - 1 ? from - (k - 1) : 0;
     while (pos < to) {
@@ -29,8 +29,9 @@ void find_splitter_hits(std::span<const uint8_t> contig, size_t from, size_t to,
             std::memcpy(&w, p + pos, 8);
             if ((w & 0xFCFCFCFCFCFCFCFCull) == 0) {
                 for (uint32_t j = 0; j < 8; ++j, ++pos) {
-                    fwd = fwd << 2 | (uint64_t(p[pos]) << shift);
-                    test(pos);
+                    fwd = fwd << 2 | base_bits[p[pos]];
+                    if (filter.may_contain(fwd)) [[unlikely]]
+                        confirm(pos);
                 }
                 continue;
             }
@@ -39,9 +40,9 @@ void find_splitter_hits(std::span<const uint8_t> contig, size_t from, size_t to,
         if (x > 3) {
             len = 0;  // (older bases leave fwd by themselves within k pushes)
         } else {
-            fwd = fwd << 2 | (uint64_t(x) << shift);
+            fwd = fwd << 2 | base_bits[x];
             len += len < k;
-            if (len == k) test(pos);
+            if (len == k && filter.may_contain(fwd)) confirm(pos);
         }
         ++pos;
     }

@@ -71,10 +71,18 @@ public:
     // Whether the canonical k-mer `kmer` is a splitter.
     bool contains(uint64_t kmer) const { return may_contain(kmer) && set_.count(kmer) != 0; }
     // False only if neither `kmer` nor its reverse complement is a splitter.
-    bool may_contain(uint64_t kmer) const {
-        const uint64_t i = slot(kmer, shift_);
-        return filter_[i >> 6] >> (i & 63) & 1;
-    }
+    bool may_contain(uint64_t kmer) const { return filter().may_contain(kmer); }
+    // The bit table alone, to be copied into a scan's locals (a pointer and a shift that no store
+    // of the scan can alias, so they stay in registers).
+    struct Filter {
+        const uint64_t* words;
+        uint32_t shift;
+        bool may_contain(uint64_t kmer) const {
+            const uint64_t i = slot(kmer, shift);
+            return words[i >> 6] >> (i & 63) & 1;
+        }
+    };
+    Filter filter() const { return {filter_.data(), shift_}; }
     void insert(uint64_t kmer) {
         if (!set_.insert(kmer).second) return;
         if (set_.size() * 2 * kBitsPerKmer > (filter_.size() * 64) * 2)
