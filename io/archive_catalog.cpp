@@ -15,7 +15,7 @@ namespace {
 
 uint32_t parse_version_number(const std::string& text, const std::string& key, const std::string& archive) {
     if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos)
-        throw Error(archive + ": not an AGC archive (bad " + key + " in file_type_info)");
+        throw Error::corrupt(archive + ": not an AGC archive (bad " + key + " in file_type_info)");
     return static_cast<uint32_t>(std::stoul(text));
 }
 
@@ -25,7 +25,7 @@ ArchiveCatalog::ArchiveCatalog(const std::filesystem::path& path, bool prefetch)
     : reader_(std::make_unique<ArchiveReader>(path, prefetch)) {
     const std::string name = path.string();
     const StreamInfo* fti = reader_->find("file_type_info");
-    if (!fti || fti->parts.empty()) throw Error(name + ": not an AGC archive (no file_type_info stream)");
+    if (!fti || fti->parts.empty()) throw Error::corrupt(name + ": not an AGC archive (no file_type_info stream)");
     {
         Part p = reader_->part(*fti, 0);
         ByteReader r(p.payload, "file_type_info");
@@ -38,11 +38,11 @@ ArchiveCatalog::ArchiveCatalog(const std::filesystem::path& path, bool prefetch)
     auto major = file_type_info_.find("file_version_major");
     auto minor = file_type_info_.find("file_version_minor");
     if (major == file_type_info_.end() || minor == file_type_info_.end())
-        throw Error(name + ": not an AGC archive (no file version in file_type_info)");
+        throw Error::corrupt(name + ": not an AGC archive (no file version in file_type_info)");
     version_ = parse_version_number(major->second, major->first, name) * 1000 +
                parse_version_number(minor->second, minor->first, name);
     if (version_ < 3000 || version_ >= 4000)
-        throw Error(name + ": unsupported archive version " + major->second + "." + minor->second +
+        throw Error(ErrorKind::unsupported, name + ": unsupported archive version " + major->second + "." + minor->second +
                     " (agc-flow reads AGC format 3.x)");
 
     {
@@ -53,7 +53,7 @@ ArchiveCatalog::ArchiveCatalog(const std::filesystem::path& path, bool prefetch)
         params_.pack_cardinality = r.u32le();
         params_.segment_size = r.u32le();
         if (params_.k == 0 || params_.k > 32 || params_.pack_cardinality == 0)
-            throw Error("corrupt archive: " + name + ": bad parameters");
+            throw Error::corrupt("corrupt archive: " + name + ": bad parameters");
     }
 
     {
@@ -97,7 +97,7 @@ const SampleDesc& ArchiveCatalog::sample(uint32_t index) const {
 
 const SampleDesc& ArchiveCatalog::sample(const std::string& name) const {
     auto i = sample_index(name);
-    if (!i) throw Error("no sample " + name + " in " + reader_->path().string());
+    if (!i) throw Error::not_found("no sample " + name + " in " + reader_->path().string());
     return sample(*i);
 }
 
@@ -111,7 +111,7 @@ std::vector<ContigRef> ArchiveCatalog::find_contigs(const std::string& contig, c
     };
     if (!sample_name.empty()) {
         auto i = sample_index(sample_name);
-        if (!i) throw Error("no sample " + sample_name + " in " + reader_->path().string());
+        if (!i) throw Error::not_found("no sample " + sample_name + " in " + reader_->path().string());
         scan(*i);
     } else {
         for (uint32_t si = 0; si < samples_.size(); ++si) scan(si);

@@ -13,7 +13,7 @@ uint32_t ArchiveWriter::register_stream(const std::string& name) {
 
 uint32_t ArchiveWriter::stream_id(const std::string& name) const {
     auto it = ids_.find(name);
-    if (it == ids_.end()) throw Error("internal: stream " + name + " was never registered");
+    if (it == ids_.end()) throw Error::internal("internal: stream " + name + " was never registered");
     return it->second;
 }
 

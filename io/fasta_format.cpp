@@ -27,11 +27,11 @@ void gzip_in_place(std::vector<uint8_t>& bytes, uint32_t level) {
     if (!comp || cached_level != level) {
         comp.reset(libdeflate_alloc_compressor(static_cast<int>(level)));
         cached_level = level;
-        if (!comp) throw Error("cannot create a gzip compressor");
+        if (!comp) throw Error::internal("cannot create a gzip compressor");
     }
     std::vector<uint8_t> z(libdeflate_gzip_compress_bound(comp.get(), bytes.size()));
     size_t n = libdeflate_gzip_compress(comp.get(), bytes.data(), bytes.size(), z.data(), z.size());
-    if (n == 0) throw Error("gzip compression failed");
+    if (n == 0) throw Error::internal("gzip compression failed");
     z.resize(n);
     bytes.swap(z);
 }

@@ -56,14 +56,14 @@ struct FastaInput::Inflater {
 
 FastaInput::FastaInput(const std::string& path) : path_(path), buf_(kBlock) {
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw Error("cannot open " + path + ": No such file or directory");
-    if (std::filesystem::is_directory(path, ec)) throw Error("cannot read " + path + ": is a directory");
+    if (!std::filesystem::exists(path, ec)) throw Error::io("cannot open " + path + ": No such file or directory");
+    if (std::filesystem::is_directory(path, ec)) throw Error::io("cannot read " + path + ": is a directory");
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) throw Error("cannot open " + path + ": " + std::strerror(errno));
+    if (fd_ < 0) throw Error::io("cannot open " + path + ": " + std::strerror(errno));
     // Peek at the first block: gzip magic 1f 8b means compressed.
     raw_.resize(kBlock);
     ssize_t n = ::read(fd_, raw_.data(), raw_.size());
-    if (n < 0) throw Error("cannot read " + path + ": " + std::strerror(errno));
+    if (n < 0) throw Error::io("cannot read " + path + ": " + std::strerror(errno));
     raw_.resize(static_cast<size_t>(n));
     if (raw_.size() >= 2 && raw_[0] == 0x1f && raw_[1] == 0x8b) {
         gz_ = std::make_unique<Inflater>();
@@ -82,7 +82,7 @@ bool FastaInput::refill() {
     pos_ = len_ = 0;
     if (!gz_) {
         ssize_t n = ::read(fd_, buf_.data(), buf_.size());
-        if (n < 0) throw Error("cannot read " + path_ + ": " + std::strerror(errno));
+        if (n < 0) throw Error::io("cannot read " + path_ + ": " + std::strerror(errno));
         len_ = static_cast<size_t>(n);
         return len_ > 0;
     }
@@ -91,7 +91,7 @@ bool FastaInput::refill() {
         if (z.in_pos == raw_.size()) {  // need more compressed input
             raw_.resize(kBlock);
             ssize_t n = ::read(fd_, raw_.data(), raw_.size());
-            if (n < 0) throw Error("cannot read " + path_ + ": " + std::strerror(errno));
+            if (n < 0) throw Error::io("cannot read " + path_ + ": " + std::strerror(errno));
             raw_.resize(static_cast<size_t>(n));
             z.in_pos = 0;
             if (n == 0) {
@@ -185,10 +185,7 @@ bool FastaInput::next(FastaRecord& rec) {
                 break;
             }
             seq_len_ += w;
-            std::string shown = (b >= 33 && b < 127) ? std::string("'") + static_cast<char>(b) + "'"
-                                                     : "byte " + std::to_string(b);
-            throw Error(where + ": " + shown + " at base " + std::to_string(seq_len_ + 1) +
-                        " is not an IUPAC nucleotide letter (AGC would store it wrongly)");
+            throw Error(bad_letter_message(where, b, seq_len_ + 1));
         }
         seq_len_ += w;
         if (cr) {
@@ -204,21 +201,50 @@ bool FastaInput::next(FastaRecord& rec) {
     }
     if (seq_len_ == 0) throw Error(where + ": empty sequence (AGC would drop it)");
     rec.seq.assign(seq_.get(), seq_.get() + seq_len_);
-    names_.push_back(rec.name);
     return true;
 }
 
-std::vector<FastaRecord> read_fasta_file(const std::string& path) {
-    FastaInput in(path);
+std::string bad_letter_message(const std::string& where, unsigned char b, uint64_t base) {
+    std::string shown = (b >= 33 && b < 127) ? std::string("'") + static_cast<char>(b) + "'" : "byte " + std::to_string(b);
+    return where + ": " + shown + " at base " + std::to_string(base) +
+           " is not an IUPAC nucleotide letter (AGC would store it wrongly)";
+}
+
+void letters_to_codes(std::string_view letters, Codes& out, const std::string& where) {
+    out.resize(letters.size());
+    const auto* p = reinterpret_cast<const unsigned char*>(letters.data());
+    const size_t n = letters.size();
+    size_t i = 0, try_at = 0;
+    while (i < n) {
+        if (i >= try_at && i + 16 <= n) {
+            if (acgt16(p + i, out.data() + i)) {
+                i += 16;
+                continue;
+            }
+            try_at = i + 16;
+        }
+        const int8_t code = kLetterToCode[p[i]];
+        if (code < 0) throw Error(bad_letter_message(where, p[i], i + 1));
+        out[i++] = static_cast<uint8_t>(code);
+    }
+}
+
+std::vector<FastaRecord> read_all_records(RecordSource& in) {
     std::vector<FastaRecord> recs;
     FastaRecord r;
     std::unordered_set<std::string> seen;
     while (in.next(r)) {
         if (!seen.insert(r.name).second)
-            throw Error(path + ": contig name '" + r.name + "' occurs twice (AGC would corrupt it)");
+            throw Error(in.origin() + ": contig name '" + r.name + "' occurs twice (AGC would corrupt it)");
         recs.push_back(std::move(r));
     }
+    if (recs.empty()) throw Error(in.origin() + ": no contigs");
     return recs;
+}
+
+std::vector<FastaRecord> read_fasta_file(const std::string& path) {
+    FastaInput in(path);
+    return read_all_records(in);
 }
 
 std::string sample_name_from_path(const std::string& path) {

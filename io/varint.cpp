@@ -3,7 +3,7 @@
 namespace agcflow {
 
 void ByteReader::fail(const std::string& why) const {
-    throw Error("corrupt archive: " + what_ + ": " + why + " at byte " + std::to_string(pos_));
+    throw Error::corrupt("corrupt archive: " + what_ + ": " + why + " at byte " + std::to_string(pos_));
 }
 
 uint64_t ByteReader::av() {

@@ -31,7 +31,7 @@ std::vector<uint8_t> zstd_compress(std::span<const uint8_t> src, int level) {
     }
     std::vector<uint8_t> out(ZSTD_compressBound(src.size()));
     size_t n = ZSTD_compressCCtx(ctx, out.data(), out.size(), src.data(), src.size(), level);
-    if (ZSTD_isError(n)) throw Error(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
+    if (ZSTD_isError(n)) throw Error::internal(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
     out.resize(n);
     return out;
 }
@@ -40,9 +40,9 @@ static size_t decompress_one_frame(std::span<const uint8_t> src, std::vector<uin
     thread_local std::unique_ptr<ZSTD_DCtx, DCtxDeleter> dctx(ZSTD_createDCtx());
     size_t frame = ZSTD_findFrameCompressedSize(src.data(), src.size());
     if (ZSTD_isError(frame))
-        throw Error("corrupt archive: " + what + ": zstd: " + ZSTD_getErrorName(frame));
+        throw Error::corrupt("corrupt archive: " + what + ": zstd: " + ZSTD_getErrorName(frame));
     size_t n = ZSTD_decompressDCtx(dctx.get(), out.data(), out.size(), src.data(), frame);
-    if (ZSTD_isError(n)) throw Error("corrupt archive: " + what + ": zstd: " + ZSTD_getErrorName(n));
+    if (ZSTD_isError(n)) throw Error::corrupt("corrupt archive: " + what + ": zstd: " + ZSTD_getErrorName(n));
     return n;
 }
 
@@ -57,7 +57,7 @@ void zstd_decompress_frame(std::span<const uint8_t> src, size_t raw_size, std::v
     out.resize(raw_size);
     size_t n = decompress_one_frame(src, out, what);
     if (n != raw_size)
-        throw Error("corrupt archive: " + what + ": expected " + std::to_string(raw_size) +
+        throw Error::corrupt("corrupt archive: " + what + ": expected " + std::to_string(raw_size) +
                     " bytes after decompression, got " + std::to_string(n));
 }
 

@@ -93,23 +93,27 @@ struct BatchOutput {
 };
 using BatchOutputPtr = std::shared_ptr<BatchOutput>;
 
-// Produces the batches in input order: reads the files, registers samples and contigs.
+// Produces the batches in input order: reads the inputs, registers samples and contigs.
 class BatchSource {
 public:
     // `existing`: sample names already in the archive being appended to (numbered first).
-    BatchSource(const std::vector<SampleInput>& inputs, const CreateConfig& cfg,
+    BatchSource(InputSet& inputs, const CreateConfig& cfg, const Operation& op,
                 const std::vector<std::string>& existing = {})
-        : inputs_(inputs), cfg_(cfg), first_sample_(static_cast<uint32_t>(existing.size())),
+        : inputs_(inputs), cfg_(cfg), op_(op), first_sample_(static_cast<uint32_t>(existing.size())),
           samples_(first_sample_), sample_names_(existing.begin(), existing.end()) {
         if (!cfg_.concatenated)
-            for (auto& in : inputs_)
+            for (auto& in : inputs_.known())
                 if (sample_names_.count(in.name))
                     throw Error("sample " + in.name + " (" + in.path + ") is already in the archive");
     }
 
     // The reference's contigs, read once for splitter selection and kept for batch 0.
     std::vector<ContigView> reference_sequences() {
-        cached_ = read_fasta_file(inputs_[0].path);
+        auto in = inputs_.open(0, reference_name_);
+        if (!in) throw Error(ErrorKind::argument, "no input: an archive needs a reference sample");
+        cached_ = read_records(*in);
+        reference_origin_ = in->origin();
+        reference_read_ = true;
         std::vector<ContigView> seqs;
         for (auto& r : cached_) seqs.emplace_back(r.seq);
         return seqs;
@@ -131,20 +135,71 @@ private:
         return read_file(*f);
     }
 
+    // Every record of an input, checked as they come (the operation may be cancelled meanwhile).
+    std::vector<FastaRecord> read_records(RecordSource& in) {
+        std::vector<FastaRecord> recs;
+        std::unordered_set<std::string> seen;
+        FastaRecord r;
+        while (in.next(r)) {
+            op_.check();
+            if (!seen.insert(r.name).second)
+                throw Error(in.origin() + ": contig name '" + r.name + "' occurs twice (AGC would corrupt it)");
+            recs.push_back(std::move(r));
+        }
+        if (recs.empty()) throw Error(in.origin() + ": no contigs");
+        return recs;
+    }
+
+    // Input i as a record stream: input 0 comes from the records already read for the splitters.
+    std::unique_ptr<RecordSource> open_input(size_t i, std::string& name) {
+        if (i == 0 && reference_read_) {
+            name = reference_name_;
+            return std::make_unique<ReplayedRecords>(std::move(cached_), reference_origin_);
+        }
+        return inputs_.open(i, name);
+    }
+
+    class ReplayedRecords : public RecordSource {
+    public:
+        ReplayedRecords(std::vector<FastaRecord> recs, std::string origin)
+            : recs_(std::move(recs)), origin_(std::move(origin)) {}
+        bool next(FastaRecord& rec) override {
+            if (next_ == recs_.size()) return false;
+            rec = std::move(recs_[next_++]);
+            return true;
+        }
+        const std::string& origin() const override { return origin_; }
+
+    private:
+        std::vector<FastaRecord> recs_;
+        size_t next_ = 0;
+        std::string origin_;
+    };
+
 public:
-    // Without -c, a batch is one file and files can be read in parallel: claim_file() hands out
-    // the next file (callers serialise it), read_file() reads one (thread-safe for distinct files).
-    bool files_in_parallel() const { return !cfg_.concatenated; }
+    // Without -c, a batch is one input and inputs can be read in parallel: claim_file() hands out
+    // the next index (callers serialise it), read_file() reads that input (thread-safe for
+    // distinct inputs) or returns nullptr when there is none.
+    bool files_in_parallel() const { return !cfg_.concatenated && inputs_.parallel(); }
     std::optional<size_t> claim_file() {
-        if (file_ >= inputs_.size()) return std::nullopt;
+        if (inputs_.count() && file_ >= inputs_.count()) return std::nullopt;
         return file_++;
     }
     ContigBatchPtr read_file(size_t f) {
+        std::vector<FastaRecord> recs;
+        std::string name;
+        if (f == 0 && reference_read_) {
+            recs = std::move(cached_);
+            name = reference_name_;
+        } else {
+            auto in = inputs_.open(f, name);
+            if (!in) return nullptr;
+            recs = read_records(*in);
+        }
         auto b = std::make_shared<ContigBatch>();
         b->sequence = f;
-        auto recs = f == 0 && !cached_.empty() ? std::move(cached_) : read_fasta_file(inputs_[f].path);
         const uint32_t sample = first_sample_ + static_cast<uint32_t>(f);
-        b->new_samples.push_back(inputs_[f].name);
+        b->new_samples.push_back(name);
         for (auto& r : recs) {
             b->bases += r.seq.size();
             b->contigs.push_back({std::move(r.name), std::move(r.seq), sample});
@@ -162,18 +217,20 @@ private:
         FastaRecord r;
         while (b->contigs.size() < cfg_.pack_cardinality) {
             if (!input_) {
-                if (file_ >= inputs_.size()) {
+                std::string ignored;
+                input_ = open_input(file_, ignored);
+                if (!input_) {
                     finished_ = true;  // AGC always ends with one more sync: a last, maybe empty, batch
                     break;
                 }
-                input_ = std::make_unique<FastaInput>(inputs_[file_].path);
             }
             if (!input_->next(r)) {
                 input_.reset();
                 ++file_;
                 continue;
             }
-            const std::string& path = inputs_[file_].path;
+            op_.check();
+            const std::string& path = input_->origin();
             if (!full_names_.insert(r.name).second)
                 throw Error(path + ": contig name '" + r.name + "' occurs twice (AGC would corrupt it)");
             std::string sample = contig_first_word(r.name);
@@ -197,14 +254,17 @@ private:
 
     bool sample_is_new(const std::string& name) const { return new_names_.count(name) != 0; }
 
-    const std::vector<SampleInput>& inputs_;
+    InputSet& inputs_;
     const CreateConfig& cfg_;
+    const Operation& op_;
     uint32_t first_sample_ = 0;
     size_t produced_ = 0;
     std::vector<FastaRecord> cached_;
+    std::string reference_name_, reference_origin_;
+    bool reference_read_ = false;
     size_t file_ = 0;
     // -c state
-    std::unique_ptr<FastaInput> input_;
+    std::unique_ptr<RecordSource> input_;
     bool finished_ = false;
     std::string current_;
     uint32_t samples_ = 0;
@@ -235,8 +295,9 @@ void distribute_raw(std::vector<std::vector<Placed*>>& groups) {
 
 class ArchiveBuilder {
 public:
-    ArchiveBuilder(const CreateConfig& cfg, SplitterSelection selection)
+    ArchiveBuilder(const CreateConfig& cfg, SplitterSelection selection, const Operation& op)
         : cfg_(cfg),
+          op_(op),
           splitter_set_(selection.splitters, cfg.k),
           fallback_(FallbackFilter(cfg.fallback_fraction), cfg.k, cfg.segment_size, cfg.adaptive),
           pending_fallback_(std::move(selection.fallback)) {
@@ -247,8 +308,8 @@ public:
     }
 
     // Appending: splitters, group keys and groups as the input archive left them.
-    ArchiveBuilder(const CreateConfig& cfg, const ArchiveCatalog& in)
-        : cfg_(cfg), splitter_set_({}, cfg.k), fallback_(FallbackFilter(cfg.fallback_fraction), cfg.k, cfg.segment_size, cfg.adaptive) {
+    ArchiveBuilder(const CreateConfig& cfg, const ArchiveCatalog& in, const Operation& op)
+        : cfg_(cfg), op_(op), splitter_set_({}, cfg.k), fallback_(FallbackFilter(cfg.fallback_fraction), cfg.k, cfg.segment_size, cfg.adaptive) {
         const ArchiveReader& r = in.reader();
         {
             Part p = r.part("splitters", 0);
@@ -290,7 +351,7 @@ public:
             }
             groups_.push_back(GroupStore::reopen(g, P, cfg_.min_match_len, std::move(ref), full, std::move(last)));
         }
-        if (groups_.size() < kNumRawGroups) throw Error(r.path().string() + ": archive has no raw groups; cannot append");
+        if (groups_.size() < kNumRawGroups) throw Error(ErrorKind::unsupported, r.path().string() + ": archive has no raw groups; cannot append");
     }
 
     uint32_t group_count() const { return static_cast<uint32_t>(groups_.size()); }
@@ -320,6 +381,7 @@ public:
         first_piece[n] = pieces.size();
         std::vector<std::vector<SplitterHit>> piece_hits(pieces.size());
         tbb::parallel_for(size_t(0), pieces.size(), [&](size_t x) {
+            op_.check();
             const auto [i, from] = pieces[x];
             const Codes& seq = batch.contigs[i].seq;
             find_splitter_hits(seq, from, std::min(seq.size(), from + piece), splitter_set_, cfg_.k, piece_hits[x]);
@@ -363,6 +425,7 @@ public:
         std::vector<std::vector<RoutedSegment>> routed_cuts(all_cuts.size());
         GroupRouter router(map_, groups_, cfg_.k, cfg_.concatenated, &fallback_);
         tbb::parallel_for(size_t(0), all_cuts.size(), [&](size_t x) {
+            op_.check();
             auto [i, j] = all_cuts[x];
             InputContig& c = batch.contigs[i];
             const ContigCut& cut = cuts[i][j];
@@ -433,6 +496,7 @@ public:
             if (!by_group[g].empty()) touched.push_back(g);
         std::vector<std::vector<GroupPart>> parts(touched.size());
         tbb::parallel_for(size_t(0), touched.size(), [&](size_t t) {
+            op_.check();
             const uint32_t g = touched[t];
             GroupStore& store = *groups_[g];
             for (Placed* p : by_group[g]) {
@@ -449,7 +513,10 @@ public:
     // Leftover packs at close, by ascending group id.
     std::vector<std::pair<uint32_t, std::vector<GroupPart>>> finish_groups() {
         std::vector<std::vector<GroupPart>> parts(groups_.size());
-        tbb::parallel_for(size_t(0), groups_.size(), [&](size_t g) { groups_[g]->finish(parts[g]); });
+        tbb::parallel_for(size_t(0), groups_.size(), [&](size_t g) {
+            op_.check();
+            groups_[g]->finish(parts[g]);
+        });
         std::vector<std::pair<uint32_t, std::vector<GroupPart>>> out;
         for (uint32_t g = 0; g < groups_.size(); ++g)
             if (!parts[g].empty()) out.emplace_back(g, std::move(parts[g]));
@@ -463,6 +530,7 @@ private:
     static EndKmer to_end_kmer(const CutKmer& k) { return {k.full, k.forward, k.reverse}; }
 
     const CreateConfig& cfg_;
+    const Operation& op_;
     SplitterSelection reference_kmers_;  // adaptive mode: the reference's singleton and repeated k-mers
     SplitterSet splitter_set_;
     FallbackIndex fallback_;
@@ -496,7 +564,7 @@ public:
         const uint32_t n = static_cast<uint32_t>(in.sample_names().size());
         const StreamInfo& contigs = r.stream("collection-contigs");
         const StreamInfo& details = r.stream("collection-details");
-        if (contigs.parts.empty()) throw Error(r.path().string() + ": archive has no collection batch; cannot append");
+        if (contigs.parts.empty()) throw Error(ErrorKind::unsupported, r.path().string() + ": archive has no collection batch; cannot append");
         const uint32_t full_batches = n / P;
         for (uint32_t b = 0; b < full_batches; ++b) {
             Part c = r.part(contigs, b), d = r.part(details, b);
@@ -531,7 +599,7 @@ public:
         for (uint32_t g : b.new_groups) {
             uint32_t r = writer_.register_stream(reference_stream_name(g));
             uint32_t d = writer_.register_stream(delta_stream_name(g));
-            if (group_streams_.size() != g) throw Error("internal: group streams out of order");
+            if (group_streams_.size() != g) throw Error::internal("internal: group streams out of order");
             group_streams_.push_back({r, d});
         }
         for (auto& name : b.new_samples) samples_.push_back({name, {}});
@@ -615,7 +683,7 @@ private:
                 for (auto& p : list) {
                     if (p.is_reference != (pass == 0)) continue;
                     const uint32_t id = p.is_reference ? group_streams_[g].first : group_streams_[g].second;
-                    if (id == kNoStream) throw Error("internal: group " + std::to_string(g) + " has no such stream");
+                    if (id == kNoStream) throw Error::internal("internal: group " + std::to_string(g) + " has no such stream");
                     writer_.add_part(id, p.part.payload, p.part.metadata);
                 }
         }
@@ -642,25 +710,23 @@ size_t reader_threads(const CreateConfig& cfg) {
 }
 
 // The budget's plan for this reference size; a warning when the budget is too small for it.
-CreateMemoryPlan plan_memory(const CreateConfig& cfg, uint64_t reference_bases) {
+CreateMemoryPlan plan_memory(const CreateConfig& cfg, uint64_t reference_bases, const Operation& op) {
     const CreateMemoryPlan plan =
         plan_create_memory(cfg.max_memory, reference_bases, cfg.threads, static_cast<uint32_t>(reader_threads(cfg)));
-    if (cfg.message) {
-        if (cfg.max_memory && cfg.max_memory < plan.needed)
-            cfg.message("warning: a reference of " + std::to_string(reference_bases) + " bases needs about " +
-                        std::to_string((plan.needed + kMiB - 1) / kMiB) + " MiB; --max-memory " +
-                        std::to_string(cfg.max_memory / kMiB) + " MiB will be exceeded");
-        if (cfg.verbosity > 0)
-            cfg.message("memory plan: " + std::to_string(plan.kmer_budget / kMiB) + " MiB of k-mer entries per pass, " +
-                        std::to_string(plan.read_ahead) + " sample(s) in flight");
-    }
+    if (cfg.max_memory && cfg.max_memory < plan.needed)
+        op.warn("warning: a reference of " + std::to_string(reference_bases) + " bases needs about " +
+                std::to_string((plan.needed + kMiB - 1) / kMiB) + " MiB; --max-memory " +
+                std::to_string(cfg.max_memory / kMiB) + " MiB will be exceeded");
+    if (cfg.verbosity > 0)
+        op.message(MessageLevel::note, "memory plan: " + std::to_string(plan.kmer_budget / kMiB) +
+                                           " MiB of k-mer entries per pass, " + std::to_string(plan.read_ahead) +
+                                           " sample(s) in flight");
     return plan;
 }
 
-void check_inputs(const std::vector<SampleInput>& inputs) {
-    if (inputs.empty()) throw Error("no input files");
+void check_inputs(const InputSet& inputs) {
     std::map<std::string, std::string> seen;
-    for (const auto& in : inputs) {
+    for (const auto& in : inputs.known()) {
         auto [it, added] = seen.emplace(in.name, in.path);
         if (!added)
             throw Error("inputs " + it->second + " and " + in.path + " give the same sample name " + in.name);
@@ -778,8 +844,8 @@ private:
 // Samples in memory at once: one in the graph, read_ahead - 1 read ahead of it.
 size_t prefetch_depth(uint32_t read_ahead) { return read_ahead > 0 ? read_ahead - 1 : 0; }
 
-void run_graph(PrefetchingSource& prefetch, ArchiveBuilder& builder, OrderedWriter& writer,
-               const ProgressFn& progress) {
+void run_graph(PrefetchingSource& prefetch, ArchiveBuilder& builder, OrderedWriter& writer, Operation& op,
+               size_t total_samples) {
     using namespace tbb::flow;
     graph g;
     input_node<ContigBatchPtr> reader(g, [&](tbb::flow_control& fc) -> ContigBatchPtr {
@@ -788,11 +854,13 @@ void run_graph(PrefetchingSource& prefetch, ArchiveBuilder& builder, OrderedWrit
         return b;
     });
     limiter_node<ContigBatchPtr> limiter(g, 1);
-    function_node<ContigBatchPtr, BatchOutputPtr> compressor(
-        g, serial, [&](ContigBatchPtr b) { return builder.compress(*b); });
+    function_node<ContigBatchPtr, BatchOutputPtr> compressor(g, serial, [&](ContigBatchPtr b) {
+        op.check();
+        return builder.compress(*b);
+    });
     function_node<BatchOutputPtr, continue_msg> ordered_writer(g, serial, [&](BatchOutputPtr b) {
         writer.write_batch(*b);
-        if (progress) progress(writer.samples(), writer.bases());
+        op.progress({writer.samples(), total_samples, writer.bases()});
         return continue_msg();
     });
     // Sequencers restore input order wherever the graph may deliver out of order (seen under
@@ -813,43 +881,40 @@ void run_graph(PrefetchingSource& prefetch, ArchiveBuilder& builder, OrderedWrit
 
 }  // namespace
 
-void create_archive(const std::vector<SampleInput>& inputs, const std::filesystem::path& output,
-                    const CreateConfig& cfg, const ProgressFn& progress) {
-    if (inputs.empty()) throw Error("no input files");
+void create_archive(InputSet& inputs, OutputFile& out, const CreateConfig& cfg, Operation& op) {
     if (!cfg.concatenated) check_inputs(inputs);
     tbb::task_arena arena(arena_threads(cfg.threads));
     arena.execute([&] {
         // Splitters come from the reference (the first input), which is also sample 0.
-        BatchSource source(inputs, cfg);
+        BatchSource source(inputs, cfg, op);
         const std::vector<ContigView> reference = source.reference_sequences();
         uint64_t reference_bases = 0;
         for (auto& c : reference) reference_bases += c.size();
-        const CreateMemoryPlan plan = plan_memory(cfg, reference_bases);
+        const CreateMemoryPlan plan = plan_memory(cfg, reference_bases, op);
         // The reader thread starts now: the next sample is read during the splitter phase.
         PrefetchingSource prefetch(source, prefetch_depth(plan.read_ahead), reader_threads(cfg), true);
         SplitterSelection selection = select_splitters(reference, cfg.k, cfg.segment_size,
                                                        FallbackFilter(cfg.fallback_fraction), cfg.adaptive,
-                                                       plan.kmer_budget);
-        if (cfg.verbosity > 0 && cfg.message && !cfg.adaptive)
-            cfg.message("splitter phase: " + std::to_string(selection.kmer_passes) + " pass(es) over the reference, " +
-                        std::to_string(selection.splitters.size()) + " splitters");
+                                                       plan.kmer_budget, [&] { op.check(); });
+        op.check();
+        if (cfg.verbosity > 0 && !cfg.adaptive)
+            op.message(MessageLevel::note, "splitter phase: " + std::to_string(selection.kmer_passes) +
+                                               " pass(es) over the reference, " +
+                                               std::to_string(selection.splitters.size()) + " splitters");
 
-        OutputFile out(output);
-        ArchiveBuilder builder(cfg, std::move(selection));
+        ArchiveBuilder builder(cfg, std::move(selection), op);
         OrderedWriter writer(out, cfg);
 
-        run_graph(prefetch, builder, writer, progress);
+        run_graph(prefetch, builder, writer, op, cfg.concatenated ? 0 : inputs.count());
         writer.close(builder);
+        op.check();
         out.commit();
     });
 }
 
-void append_archive(const std::filesystem::path& input, const std::vector<SampleInput>& samples,
-                    const std::filesystem::path& output, CreateConfig cfg, const ProgressFn& progress) {
-    if (cfg.adaptive) throw Error("append -a (adaptive mode) is not implemented yet");
-    std::error_code ec;
-    if (!output.empty() && std::filesystem::equivalent(input, output, ec))
-        throw Error("the output archive must not be the input archive " + input.string());
+void append_archive(const std::filesystem::path& input, InputSet& samples, OutputFile& out, CreateConfig cfg,
+                    Operation& op) {
+    if (cfg.adaptive) throw Error(ErrorKind::unsupported, "append -a (adaptive mode) is not implemented yet");
     ArchiveCatalog in(input, true);
     // Parameters always come from the archive.
     cfg.k = in.params().k;
@@ -859,21 +924,53 @@ void append_archive(const std::filesystem::path& input, const std::vector<Sample
     if (!cfg.concatenated) check_inputs(samples);
     tbb::task_arena arena(arena_threads(cfg.threads));
     arena.execute([&] {
-        BatchSource source(samples, cfg, in.sample_names());
-        ArchiveBuilder builder(cfg, in);
-        OutputFile out(output);
+        BatchSource source(samples, cfg, op, in.sample_names());
+        ArchiveBuilder builder(cfg, in, op);
         OrderedWriter writer(out, cfg, in, builder.group_count());
         // No splitter phase; the archive's reference sample stands for the size of a sample.
         uint64_t reference_bases = 0;
         if (!in.sample_names().empty())
             for (const ContigDesc& c : in.sample(0).contigs)
                 for (const SegmentDesc& d : c.segments) reference_bases += d.raw_length;
-        PrefetchingSource prefetch(source, prefetch_depth(plan_memory(cfg, reference_bases).read_ahead),
+        PrefetchingSource prefetch(source, prefetch_depth(plan_memory(cfg, reference_bases, op).read_ahead),
                                    reader_threads(cfg), false);
-        run_graph(prefetch, builder, writer, progress);
+        run_graph(prefetch, builder, writer, op, cfg.concatenated ? 0 : samples.count());
         writer.close(builder);
+        op.check();
         out.commit();
     });
+}
+
+namespace {
+std::vector<std::string> input_paths(const std::vector<SampleInput>& inputs) {
+    std::vector<std::string> paths;
+    for (const auto& in : inputs) paths.push_back(in.path);
+    return paths;
+}
+}  // namespace
+
+void create_archive(const std::vector<SampleInput>& inputs, const std::filesystem::path& output,
+                    const CreateConfig& cfg, Operation& op) {
+    if (inputs.empty()) throw Error(ErrorKind::argument, "no input files");
+    refuse_output_among_inputs(output, input_paths(inputs));
+    FileInputs files(inputs);
+    OutputFile out(output);
+    create_archive(files, out, cfg, op);
+}
+
+void append_archive(const std::filesystem::path& input, const std::vector<SampleInput>& samples,
+                    const std::filesystem::path& output, const CreateConfig& cfg, Operation& op) {
+    std::vector<std::string> protected_paths = input_paths(samples);
+    protected_paths.push_back(input.string());
+    if (!output.empty()) {
+        std::error_code ec;
+        if (std::filesystem::equivalent(input, output, ec))
+            throw Error(ErrorKind::argument, "the output archive must not be the input archive " + input.string());
+    }
+    refuse_output_among_inputs(output, protected_paths);
+    FileInputs files(samples);
+    OutputFile out(output);
+    append_archive(input, files, out, cfg, op);
 }
 
 }  // namespace agcflow

@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "io/output_file.h"
+#include "pipeline/input_set.h"
+#include "pipeline/operation.h"
+
 namespace agcflow {
 
 struct CreateConfig {
@@ -29,26 +33,25 @@ struct CreateConfig {
     // Contigs are searched for splitters in pieces of this many bases, one task each (a long
     // chromosome is not one task on many cores). Never changes the archive.
     uint64_t cut_piece = uint64_t(1) << 20;
-    // Warnings (always) and, with verbosity > 0, notes on how the budget is used.
-    std::function<void(const std::string&)> message;
 };
 
-struct SampleInput {
-    std::string name;  // sample name (from the file name, as AGC derives it)
-    std::string path;  // FASTA file, plain or gzipped
-};
-
-// Progress after each sample: samples done, bases done.
-using ProgressFn = std::function<void(uint32_t samples_done, uint64_t bases_done)>;
-
-// Writes the archive to `output` (standard output when empty). The first input is the
-// reference. Throws Error on bad input; a failed run leaves no file at `output`.
-void create_archive(const std::vector<SampleInput>& inputs, const std::filesystem::path& output,
-                    const CreateConfig& config, const ProgressFn& progress = {});
+// Writes the archive of `inputs` to `out` and commits it (the first input is the reference).
+// Throws Error on bad input or when `op` is cancelled; `out` is then never committed.
+// Progress: samples done (of inputs.count() when known) and bases; warnings, and with
+// verbosity > 0 notes on how the budget is used, go to op's messages.
+void create_archive(InputSet& inputs, OutputFile& out, const CreateConfig& config, Operation& op);
 
 // agc-flow append: a new archive holding `input`'s samples and the new ones, as AGC's append
 // writes it (parameters from `input`; `input` itself is never modified).
+void append_archive(const std::filesystem::path& input, InputSet& samples, OutputFile& out, CreateConfig config,
+                    Operation& op);
+
+// The same from FASTA files (a file's sample name as AGC derives it), to a path (standard
+// output when empty).
+void create_archive(const std::vector<SampleInput>& inputs, const std::filesystem::path& output,
+                    const CreateConfig& config, Operation& op = Operation::none());
 void append_archive(const std::filesystem::path& input, const std::vector<SampleInput>& samples,
-                    const std::filesystem::path& output, CreateConfig config, const ProgressFn& progress = {});
+                    const std::filesystem::path& output, const CreateConfig& config,
+                    Operation& op = Operation::none());
 
 }  // namespace agcflow

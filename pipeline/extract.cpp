@@ -68,8 +68,8 @@ ContigQuery parse_contig_query(const std::string& text) {
     return q;
 }
 
-Extractor::Extractor(const ArchiveCatalog& catalog, ExtractConfig config)
-    : catalog_(catalog), config_(config), decoder_(catalog.reader(), catalog.params()) {
+Extractor::Extractor(const ArchiveCatalog& catalog, ExtractConfig config, Operation& op)
+    : catalog_(catalog), config_(config), op_(op), decoder_(catalog.reader(), catalog.params()) {
     if (config_.threads == 0) config_.threads = 1;
 }
 
@@ -133,6 +133,10 @@ void Extractor::run(const std::vector<Task>& tasks,
                         thread_local SegmentScratch scratch;
                         thread_local Codes contig;
                         const Task& t = tasks[item->index];
+                        if (op_.cancelled()) {
+                            give_back(std::unique_ptr<Item>(item));
+                            op_.check();
+                        }
                         const ContigDesc& cd = catalog_.sample(t.sample).contigs[t.contig];
                         try {
                             assemble_contig(cd, decoder_, k, t.range, contig, scratch);
@@ -145,24 +149,26 @@ void Extractor::run(const std::vector<Task>& tasks,
                     }) &
                 tbb::make_filter<Item*, void>(tbb::filter_mode::serial_in_order, [&](Item* item) {
                     std::unique_ptr<Item> own(item);
-                    sink(tasks[item->index], item->bytes);
+                    const size_t index = item->index;
+                    sink(tasks[index], item->bytes);
                     give_back(std::move(own));
+                    op_.progress({index + 1, tasks.size(), 0});
                 }));
     });
 }
 
-void Extractor::write_samples(const std::vector<std::string>& sample_names, OutputFile& out) {
+void Extractor::write_samples(const std::vector<std::string>& sample_names, ByteSink& out) {
     std::vector<Task> tasks;
     for (const auto& name : sample_names) {
         auto si = catalog_.sample_index(name);
-        if (!si) throw Error("no sample " + name + " in " + catalog_.reader().path().string());
+        if (!si) throw Error::not_found("no sample " + name + " in " + catalog_.reader().path().string());
         const SampleDesc& s = catalog_.sample(*si);
         for (uint32_t ci = 0; ci < s.contigs.size(); ++ci) tasks.push_back({*si, ci, {}, s.contigs[ci].name, 0});
     }
     run(tasks, [&](const Task&, std::vector<uint8_t>& bytes) { out.write(bytes); });
 }
 
-void Extractor::write_collection(bool skip_reference, OutputFile* out, const std::filesystem::path& directory) {
+void Extractor::write_collection(bool skip_reference, ByteSink* out, const std::filesystem::path& directory) {
     std::vector<Task> tasks;
     std::vector<uint32_t> samples;
     for (uint32_t si = skip_reference ? 1 : 0; si < catalog_.sample_names().size(); ++si) samples.push_back(si);
@@ -175,7 +181,7 @@ void Extractor::write_collection(bool skip_reference, OutputFile* out, const std
         return;
     }
     if (!std::filesystem::is_directory(directory))
-        throw Error("output path " + directory.string() + " is not an existing directory");
+        throw Error::io("output path " + directory.string() + " is not an existing directory");
     // One file per sample, each committed once its last contig is written; a sample
     // without contigs still gets its (empty) file.
     std::unique_ptr<OutputFile> file;
@@ -195,17 +201,18 @@ void Extractor::write_collection(bool skip_reference, OutputFile* out, const std
     if (file) file->commit();
 }
 
-void Extractor::write_contigs(const std::vector<ContigQuery>& queries, OutputFile& out, const WarningSink& warn) {
+void Extractor::write_contigs(const std::vector<ContigQuery>& queries, ByteSink& out) {
+    auto warn = [&](const std::string& w) { op_.warn(w); };
     std::vector<Task> tasks;
     const std::string archive = catalog_.reader().path().string();
     for (const auto& q : queries) {
         auto found = catalog_.find_contigs(q.contig, q.sample);
         if (found.empty()) {
-            if (!q.sample.empty()) throw Error("no contig " + q.contig + " in sample " + q.sample + " of " + archive);
-            throw Error("no contig " + q.contig + " in " + archive);
+            if (!q.sample.empty()) throw Error::not_found("no contig " + q.contig + " in sample " + q.sample + " of " + archive);
+            throw Error::not_found("no contig " + q.contig + " in " + archive);
         }
         if (q.sample.empty() && found.size() > 1)
-            throw Error("contig " + q.contig + " is in " + std::to_string(found.size()) +
+            throw Error(ErrorKind::ambiguous, "contig " + q.contig + " is in " + std::to_string(found.size()) +
                         " samples of " + archive + "; name one as " + q.contig + "@<sample>");
         const ContigRef& ref = found.front();
         const std::string& full_name = catalog_.sample(ref.sample_index).contigs[ref.contig_index].name;

@@ -10,6 +10,7 @@
 
 #include "io/archive_catalog.h"
 #include "io/output_file.h"
+#include "pipeline/operation.h"
 #include "stages/segment_decoder.h"
 
 namespace agcflow {
@@ -35,22 +36,20 @@ struct ContigQuery {
 // not integers.
 ContigQuery parse_contig_query(const std::string& text);
 
-// Where warnings go (AGC prints them to stderr and carries on).
-using WarningSink = std::function<void(const std::string&)>;
-
 class Extractor {
 public:
-    Extractor(const ArchiveCatalog& catalog, ExtractConfig config);
+    // `op` is checked for cancellation between contigs and gets AGC's warnings.
+    Extractor(const ArchiveCatalog& catalog, ExtractConfig config, Operation& op = Operation::none());
 
     // getset: every contig of each named sample, in stored order.
-    void write_samples(const std::vector<std::string>& sample_names, OutputFile& out);
+    void write_samples(const std::vector<std::string>& sample_names, ByteSink& out);
 
     // getcol: every sample in archive order (without the reference if asked), to `out` or,
     // when `directory` is not empty, one file <directory>/<sample>.fa[.gz] per sample.
-    void write_collection(bool skip_reference, OutputFile* out, const std::filesystem::path& directory);
+    void write_collection(bool skip_reference, ByteSink* out, const std::filesystem::path& directory);
 
-    // getctg: the queried contigs or ranges, in query order.
-    void write_contigs(const std::vector<ContigQuery>& queries, OutputFile& out, const WarningSink& warn);
+    // getctg: the queried contigs or ranges, in query order (AGC's warnings go to the operation).
+    void write_contigs(const std::vector<ContigQuery>& queries, ByteSink& out);
 
 private:
     struct Task;
@@ -59,6 +58,7 @@ private:
 
     const ArchiveCatalog& catalog_;
     ExtractConfig config_;
+    Operation& op_;
     SegmentDecoder decoder_;
 };
 

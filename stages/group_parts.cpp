@@ -78,7 +78,7 @@ std::vector<uint8_t> pack_tuples(std::span<const uint8_t> codes) {
 }
 
 Codes unpack_tuples(std::span<const uint8_t> tuples, const std::string& what) {
-    if (tuples.empty()) throw Error("corrupt archive: " + what + ": empty tuple stream");
+    if (tuples.empty()) throw Error::corrupt("corrupt archive: " + what + ": empty tuple stream");
     uint8_t marker = tuples.back();
     unsigned per_byte = marker >> 4, rest = marker & 0xF;
     Codes out;
@@ -87,7 +87,7 @@ Codes unpack_tuples(std::span<const uint8_t> tuples, const std::string& what) {
         return out;
     }
     if ((per_byte != 2 && per_byte != 3 && per_byte != 4) || rest >= per_byte || tuples.size() < 2)
-        throw Error("corrupt archive: " + what + ": bad tuple marker");
+        throw Error::corrupt("corrupt archive: " + what + ": bad tuple marker");
     size_t n = (tuples.size() - 2) * per_byte + rest;
     if (per_byte == 4)
         unpack_tuples_as<4, 4>(tuples, n, out);
@@ -147,7 +147,7 @@ EncodedPart encode_reference_part(std::span<const uint8_t> codes) {
 
 Codes decode_reference_part(uint64_t metadata, std::span<const uint8_t> payload, const std::string& what) {
     if (metadata == 0) return Codes(payload.begin(), payload.end());
-    if (payload.empty()) throw Error("corrupt archive: " + what + ": empty reference part");
+    if (payload.empty()) throw Error::corrupt("corrupt archive: " + what + ": empty reference part");
     uint8_t marker = payload.back();
     auto frame = payload.first(payload.size() - 1);
     if (marker == 0) {
@@ -160,7 +160,7 @@ Codes decode_reference_part(uint64_t metadata, std::span<const uint8_t> payload,
     zstd_decompress_frame_upto(frame, metadata + 1, tuples, what);
     Codes out = unpack_tuples(tuples, what);
     if (out.size() != metadata)
-        throw Error("corrupt archive: " + what + ": reference length " + std::to_string(out.size()) +
+        throw Error::corrupt("corrupt archive: " + what + ": reference length " + std::to_string(out.size()) +
                     " differs from the stored " + std::to_string(metadata));
     return out;
 }
@@ -191,11 +191,11 @@ std::span<const uint8_t> pack_entry(std::span<const uint8_t> pack, uint32_t slot
     size_t start = 0;
     for (uint32_t i = 0; i < slot; ++i) {
         auto it = std::find(pack.begin() + start, pack.end(), kPackSeparator);
-        if (it == pack.end()) throw Error("corrupt archive: " + what + ": pack has no entry " + std::to_string(slot));
+        if (it == pack.end()) throw Error::corrupt("corrupt archive: " + what + ": pack has no entry " + std::to_string(slot));
         start = static_cast<size_t>(it - pack.begin()) + 1;
     }
     auto it = std::find(pack.begin() + start, pack.end(), kPackSeparator);
-    if (it == pack.end()) throw Error("corrupt archive: " + what + ": pack has no entry " + std::to_string(slot));
+    if (it == pack.end()) throw Error::corrupt("corrupt archive: " + what + ": pack has no entry " + std::to_string(slot));
     return pack.subspan(start, static_cast<size_t>(it - pack.begin()) - start);
 }
 

@@ -66,7 +66,7 @@ GroupRouter::Choice GroupRouter::one_splitter(const EndKmer& kmer, const Codes& 
     for (uint64_t t : *partners) {
         GroupKey key = t < c ? GroupKey{t, c} : GroupKey{c, t};
         auto g = map_.find(key);
-        if (!g) throw Error("internal: splitter pair without a group");
+        if (!g) throw Error::internal("internal: splitter pair without a group");
         cands.push_back({key, t < c, &group(*g)});
     }
     // AGC evaluates candidates closest in reference size first; with a running bound the
@@ -241,7 +241,7 @@ uint32_t GroupRouter::route(Codes&& segment, const EndKmer& front, const EndKmer
                     }
                     a.group = map_.find(a.key);
                     b.group = map_.find(b.key);
-                    if (!a.group || !b.group) throw Error("internal: split parts without known groups");
+                    if (!a.group || !b.group) throw Error::internal("internal: split parts without known groups");
                     out.push_back(std::move(a));
                     out.push_back(std::move(b));
                     return 2;

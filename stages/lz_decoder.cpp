@@ -33,7 +33,7 @@ public:
         return neg ? -v : v;
     }
     [[noreturn]] void fail(const std::string& why) const {
-        throw Error("corrupt archive: " + what_ + ": " + why + " at byte " + std::to_string(p_));
+        throw Error::corrupt("corrupt archive: " + what_ + ": " + why + " at byte " + std::to_string(p_));
     }
 
 private:

@@ -81,7 +81,7 @@ inline void append_decimal(std::vector<uint8_t>& out, int64_t v) {
 
 LzEncoder::LzEncoder(std::span<const uint8_t> reference, uint32_t min_match_len) {
     if (min_match_len < 5 || min_match_len > 35)
-        throw Error("LZ-diff: minimum match length " + std::to_string(min_match_len) + " is outside 5..35");
+        throw Error(ErrorKind::argument, "LZ-diff: minimum match length " + std::to_string(min_match_len) + " is outside 5..35");
     if (reference.size() >= (uint64_t(1) << 31)) throw Error("LZ-diff: reference segment too long");
     min_match_len_ = min_match_len;
     key_len_ = min_match_len - kSampling + 1;

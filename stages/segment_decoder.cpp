@@ -111,7 +111,7 @@ void assemble_contig(const ContigDesc& contig, const SegmentDecoder& decoder, ui
         if (pos > to) break;
         decoder.decode(d.group_id, d.in_group_id, seg, scratch);
         if (seg.size() != d.raw_length)
-            throw Error("corrupt archive: segment of group " + std::to_string(d.group_id) + " id " +
+            throw Error::corrupt("corrupt archive: segment of group " + std::to_string(d.group_id) + " id " +
                         std::to_string(d.in_group_id) + " decodes to " + std::to_string(seg.size()) +
                         " bases, expected " + std::to_string(d.raw_length));
         if (d.is_rev_comp) reverse_complement_in_place(seg);
@@ -119,7 +119,7 @@ void assemble_contig(const ContigDesc& contig, const SegmentDecoder& decoder, ui
             out.insert(out.end(), seg.begin(), seg.end());
             first = false;
         } else {
-            if (seg.size() < k) throw Error("corrupt archive: segment shorter than k in contig " + contig.name);
+            if (seg.size() < k) throw Error::corrupt("corrupt archive: segment shorter than k in contig " + contig.name);
             out.insert(out.end(), seg.begin() + k, seg.end());
         }
         pos += static_cast<int64_t>(d.raw_length) - k;

@@ -167,8 +167,12 @@ uint64_t SingletonMap::last_from(size_t contig, uint64_t from) const {
     return last >= g ? last - base : none;
 }
 
-SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, uint64_t entry_budget) {
-    if (k < 1 || k > 32) throw Error("k-mer length must be in 1..32");
+SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, uint64_t entry_budget,
+                           const std::function<void()>& check) {
+    auto stop_if_asked = [&] {
+        if (check) check();
+    };
+    if (k < 1 || k > 32) throw Error(ErrorKind::argument, "k-mer length must be in 1..32");
     offsets_.reserve(contigs.size() + 1);
     uint64_t total = 0;
     for (auto& c : contigs) offsets_.push_back(total), total += c.size();
@@ -184,6 +188,7 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
     auto chunk_begin = [&](uint64_t c) { return c == chunks ? total : total * c / chunks / 64 * 64; };
     std::vector<uint32_t> counts(chunks * kSlots, 0);
     tbb::parallel_for(uint64_t(0), chunks, [&](uint64_t c) {
+        stop_if_asked();
         uint32_t* cnt = counts.data() + c * kSlots;
         uint64_t* bits = bits_.data();
         scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1), [=](uint64_t h, uint64_t pos) {
@@ -239,6 +244,7 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
         // Entries are staged per bucket in small write-combining buffers and copied out
         // kStaged at a time: one scattered write per cache line instead of one per entry.
         tbb::parallel_for(uint64_t(0), chunks, [&](uint64_t c) {
+            stop_if_asked();
             constexpr uint32_t kStaged = 5;  // 60 bytes
             uint32_t* cur = cursors.data() + c * nb;
             // One more bucket, never flushed, takes the k-mers of other passes: no branch on

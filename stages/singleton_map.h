@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -27,7 +28,9 @@ public:
 
     // Scans `contigs` (codes, > 3 = not ACGT) with k-mer length k. `entry_budget` bounds the bytes
     // of k-mer entries held at once; the fixed part (bitmap, per-chunk counters) comes on top.
-    SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, uint64_t entry_budget);
+    // `check`, when set, is called between pieces of work and may throw to stop.
+    SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, uint64_t entry_budget,
+                 const std::function<void()>& check = {});
 
     // Whether the k-mer ending at `end` (index of its last base) in contig `contig` occurs once.
     bool operator()(size_t contig, uint64_t end) const {

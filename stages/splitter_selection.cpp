@@ -128,7 +128,8 @@ std::vector<uint64_t> jump_contig(ContigView contig, const SingletonMap& singlet
 }  // namespace
 
 SplitterSelection select_splitters(const std::vector<ContigView>& reference, uint32_t k, uint32_t segment_size,
-                                   const FallbackFilter& filter, bool keep_kmers, uint64_t kmer_budget) {
+                                   const FallbackFilter& filter, bool keep_kmers, uint64_t kmer_budget,
+                                   const std::function<void()>& check) {
     SplitterSelection sel;
     std::vector<std::vector<uint64_t>> per_contig(reference.size());
     std::vector<std::vector<FallbackRecord>> records(reference.size());
@@ -138,7 +139,7 @@ SplitterSelection select_splitters(const std::vector<ContigView>& reference, uin
             per_contig[i] = splitters_in_contig(reference[i], sel.singletons, k, segment_size, filter, &records[i]);
         });
     } else {
-        const SingletonMap singletons(reference, k, kmer_budget);
+        const SingletonMap singletons(reference, k, kmer_budget, check);
         sel.kmer_passes = singletons.passes();
         tbb::parallel_for(size_t(0), reference.size(), [&](size_t i) {
             if (!filter.enabled()) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <functional>
 #include <unordered_set>
 #include <vector>
 
@@ -47,7 +48,7 @@ inline constexpr uint64_t kDefaultKmerBudget = 1ull << 40;
 // and kept (8 bytes per reference k-mer, as AGC).
 SplitterSelection select_splitters(const std::vector<ContigView>& reference, uint32_t k, uint32_t segment_size,
                                    const FallbackFilter& filter = FallbackFilter(), bool keep_kmers = false,
-                                   uint64_t kmer_budget = kDefaultKmerBudget);
+                                   uint64_t kmer_budget = kDefaultKmerBudget, const std::function<void()>& check = {});
 
 // Adaptive mode (§3.5): new splitters for a contig of a later sample that has none: k-mers
 // unique in the contig and absent from the reference, chosen along it as on the reference.

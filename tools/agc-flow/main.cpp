@@ -126,9 +126,10 @@ int run_getctg(const ReadOptions& o) {
     std::vector<ContigQuery> queries;
     for (const auto& q : o.names) queries.push_back(parse_contig_query(q));
     ArchiveCatalog catalog(o.archive, !o.no_prefetch);
-    Extractor ex(catalog, o.extract_config());
+    Operation op("getctg", {}, [](MessageLevel, const std::string& w) { std::cerr << w << '\n'; });
+    Extractor ex(catalog, o.extract_config(), op);
     OutputFile out(o.output);
-    ex.write_contigs(queries, out, [](const std::string& w) { std::cerr << w << '\n'; });
+    ex.write_contigs(queries, out);
     out.commit();
     return 0;
 }
@@ -219,17 +220,19 @@ std::vector<SampleInput> sample_inputs(const std::vector<std::string>& positiona
     return samples;
 }
 
-ProgressFn progress_display(size_t total, bool verbose) {
+Operation::ProgressFn progress_display(size_t total, bool verbose) {
     const bool tty = ::isatty(STDERR_FILENO);
     const auto start = std::chrono::steady_clock::now();
-    return [=](uint32_t done, uint64_t bases) {
-        if (!tty && !verbose) return;
+    return [=](const ProgressInfo& p) {
+        const uint64_t done = p.done, bases = p.bases;
+        if (!tty && !verbose) return true;
         double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         double rate = secs > 0 ? bases / secs / 1e6 : 0.0;
         std::string line = "samples " + std::to_string(done) + "/" + std::to_string(total) + ", " +
                            std::to_string(bases / 1000000) + " Mb, " + std::to_string(static_cast<int>(rate)) +
                            " Mb/s, " + std::to_string(static_cast<int>(secs)) + " s";
         std::cerr << (tty ? "\r" : "") << line << (tty ? (done == total ? "\n" : "") : "\n") << std::flush;
+        return true;
     };
 }
 
@@ -248,9 +251,9 @@ int run_create(const CreateOptions& o) {
     cfg.adaptive = o.adaptive;
     cfg.fallback_fraction = clamp_option(o.fallback, 0.0, 0.05);
     cfg.max_memory = memory_bytes(o.max_memory_mib);
-    cfg.message = print_message;
-
-    create_archive(samples, o.output, cfg, progress_display(samples.size(), cfg.verbosity > 0));
+    Operation op("create", progress_display(samples.size(), cfg.verbosity > 0),
+                 [](MessageLevel, const std::string& m) { print_message(m); });
+    create_archive(samples, o.output, cfg, op);
     return 0;
 }
 
@@ -267,8 +270,9 @@ int run_append(const CreateOptions& o) {
     cfg.adaptive = o.adaptive;
     cfg.fallback_fraction = clamp_option(o.fallback, 0.0, 0.05);
     cfg.max_memory = memory_bytes(o.max_memory_mib);
-    cfg.message = print_message;
-    append_archive(o.inputs.front(), samples, o.output, cfg, progress_display(samples.size(), cfg.verbosity > 0));
+    Operation op("append", progress_display(samples.size(), cfg.verbosity > 0),
+                 [](MessageLevel, const std::string& m) { print_message(m); });
+    append_archive(o.inputs.front(), samples, o.output, cfg, op);
     return 0;
 }
 
@@ -365,7 +369,6 @@ int main(int argc, char** argv) {
     inspect->add_flag("--diff", inspect_diff,
                       "compare two archives: exit 0 if identical or logically identical, 1 if different");
 
-    OutputFile::remove_temporaries_on_signals();
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
