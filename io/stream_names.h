@@ -1,5 +1,6 @@
-// Names of the segment-group streams in format 3.x (agc-archive-format.md §1.7, §9.1):
-// "x" + the group number in base 64, least significant digit first, + "r" or "d".
+// Names of the segment-group streams (agc-archive-format.md §1.7, §9.1). Format 3.x: "x" + the
+// group number in base 64, least significant digit first, + "r" or "d"; formats 1.x and 2.x:
+// "seg-<decimal>-ref" and "seg-<decimal>-delta".
 #pragma once
 
 #include <cstdint>
@@ -19,7 +20,12 @@ inline std::string group_number_text(uint32_t g) {
     return s;
 }
 
-inline std::string reference_stream_name(uint32_t group) { return fmt::format("x{}r", group_number_text(group)); }
-inline std::string delta_stream_name(uint32_t group) { return fmt::format("x{}d", group_number_text(group)); }
+// `version`: 1000 * major + minor of the archive's format.
+inline std::string reference_stream_name(uint32_t group, uint32_t version = 3000) {
+    return version < 3000 ? fmt::format("seg-{}-ref", group) : fmt::format("x{}r", group_number_text(group));
+}
+inline std::string delta_stream_name(uint32_t group, uint32_t version = 3000) {
+    return version < 3000 ? fmt::format("seg-{}-delta", group) : fmt::format("x{}d", group_number_text(group));
+}
 
 }  // namespace agcflow

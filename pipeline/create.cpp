@@ -916,6 +916,11 @@ void append_archive(const std::filesystem::path& input, InputSet& samples, Outpu
                     Operation& op) {
     if (cfg.adaptive) throw Error(ErrorKind::unsupported, "append -a (adaptive mode) is not implemented yet");
     ArchiveCatalog in(input, true);
+    if (in.version() < 3000)
+        throw Error(ErrorKind::unsupported,
+                    input.string() + ": appending to a format " + std::to_string(in.version() / 1000) + "." +
+                        std::to_string(in.version() % 1000) + " archive (AGC " + std::to_string(in.version() / 1000) +
+                        ".x) is not supported; write a format 3 archive from its samples with getcol and create");
     // Parameters always come from the archive.
     cfg.k = in.params().k;
     cfg.min_match_len = in.params().min_match_len;

@@ -9,11 +9,11 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
-#include <regex>
 #include <fmt/format.h>
 
 #include "io/error.h"
 #include "io/fasta_format.h"
+#include "pipeline/range_extract.h"
 
 namespace agcflow {
 
@@ -25,51 +25,8 @@ struct Extractor::Task {
     uint32_t file = 0;   // output file index (getcol -o)
 };
 
-namespace {
-
-bool parse_int(const std::string& s, int64_t& v) {
-    if (s.empty()) return false;
-    size_t i = s[0] == '-' ? 1 : 0;
-    if (i == s.size() || s.size() - i > 18) return false;
-    for (size_t j = i; j < s.size(); ++j)
-        if (s[j] < '0' || s[j] > '9') return false;
-    v = std::stoll(s);
-    return true;
-}
-
-}  // namespace
-
-ContigQuery parse_contig_query(const std::string& text) {
-    static const std::regex with_sample_range("(.+)@(.+):(.+)-(.+)");
-    static const std::regex with_sample("(.+)@(.+)");
-    static const std::regex with_range("(.+):(.+)-(.+)");
-    std::smatch m;
-    ContigQuery q;
-    auto set_range = [&](const std::string& from, const std::string& to) {
-        if (!parse_int(from, q.from) || !parse_int(to, q.to))
-            throw Error("bad range in contig query '" + text + "': from and to must be integers");
-        q.has_range = true;
-    };
-    if (std::regex_match(text, m, with_sample_range)) {
-        q.contig = m[1];
-        q.sample = m[2];
-        set_range(m[3], m[4]);
-    } else if (std::regex_match(text, m, with_sample)) {
-        q.contig = m[1];
-        q.sample = m[2];
-    } else if (std::regex_match(text, m, with_range)) {
-        q.contig = m[1];
-        set_range(m[2], m[3]);
-    } else if (!text.empty()) {
-        q.contig = text;
-    } else {
-        throw Error("empty contig query");
-    }
-    return q;
-}
-
 Extractor::Extractor(const ArchiveCatalog& catalog, ExtractConfig config, Operation& op)
-    : catalog_(catalog), config_(config), op_(op), decoder_(catalog.reader(), catalog.params()) {
+    : catalog_(catalog), config_(config), op_(op), decoder_(catalog) {
     if (config_.threads == 0) config_.threads = 1;
 }
 
@@ -157,31 +114,54 @@ void Extractor::run(const std::vector<Task>& tasks,
     });
 }
 
+std::string Extractor::header(const ContigRef& c) const {
+    const std::string& name = catalog_.contig(c).name;
+    if (!config_.sample_in_name) return name;
+    const std::string prefix = catalog_.sample_names()[c.sample_index] + "#";
+    return name.compare(0, prefix.size(), prefix) == 0 ? name : prefix + name;
+}
+
 void Extractor::write_samples(const std::vector<std::string>& sample_names, ByteSink& out) {
     std::vector<Task> tasks;
     for (const auto& name : sample_names) {
         auto si = catalog_.sample_index(name);
-        if (!si) throw Error::not_found("no sample " + name + " in " + catalog_.reader().path().string());
+        if (!si) throw Error::not_found("no sample " + name + " in " + catalog_.path_text());
         const SampleDesc& s = catalog_.sample(*si);
-        for (uint32_t ci = 0; ci < s.contigs.size(); ++ci) tasks.push_back({*si, ci, {}, s.contigs[ci].name, 0});
+        for (uint32_t ci = 0; ci < s.contigs.size(); ++ci) tasks.push_back({*si, ci, {}, header({*si, ci}), 0});
     }
     run(tasks, [&](const Task&, std::vector<uint8_t>& bytes) { out.write(bytes); });
 }
 
+namespace {
+// A sample name usable as a file name inside a directory: not empty, ".", "..", nor with a '/'.
+void check_file_name(const std::string& sample, const std::filesystem::path& directory) {
+    if (sample.empty() || sample == "." || sample == ".." || sample.find('/') != std::string::npos ||
+        sample.find('\0') != std::string::npos)
+        throw Error("sample name '" + sample + "' cannot be a file name in " + directory.string() +
+                    " (it would be written outside it); extract it with getset");
+}
+}  // namespace
+
 void Extractor::write_collection(bool skip_reference, ByteSink* out, const std::filesystem::path& directory) {
     std::vector<Task> tasks;
     std::vector<uint32_t> samples;
-    for (uint32_t si = skip_reference ? 1 : 0; si < catalog_.sample_names().size(); ++si) samples.push_back(si);
+    // AGC's getcol order; the reference sample is the first stored one (AGC 3.2.2 drops the
+    // first sorted sample of a 1.x/2.x archive for -r, which need not be the reference).
+    for (uint32_t si : catalog_.collection_order())
+        if (!skip_reference || si != 0) samples.push_back(si);
+    if (!directory.empty()) {
+        if (!std::filesystem::is_directory(directory))
+            throw Error::io("output path " + directory.string() + " is not an existing directory");
+        for (uint32_t si : samples) check_file_name(catalog_.sample_names()[si], directory);
+    }
     for (uint32_t f = 0; f < samples.size(); ++f) {
         const SampleDesc& s = catalog_.sample(samples[f]);
-        for (uint32_t ci = 0; ci < s.contigs.size(); ++ci) tasks.push_back({samples[f], ci, {}, s.contigs[ci].name, f});
+        for (uint32_t ci = 0; ci < s.contigs.size(); ++ci) tasks.push_back({samples[f], ci, {}, header({samples[f], ci}), f});
     }
     if (directory.empty()) {
         run(tasks, [&](const Task&, std::vector<uint8_t>& bytes) { out->write(bytes); });
         return;
     }
-    if (!std::filesystem::is_directory(directory))
-        throw Error::io("output path " + directory.string() + " is not an existing directory");
     // One file per sample, each committed once its last contig is written; a sample
     // without contigs still gets its (empty) file.
     std::unique_ptr<OutputFile> file;
@@ -198,25 +178,61 @@ void Extractor::write_collection(bool skip_reference, ByteSink* out, const std::
         file->write(bytes);
     });
     if (!samples.empty()) open_through(static_cast<uint32_t>(samples.size() - 1));
+    op_.check();
     if (file) file->commit();
+}
+
+uint64_t Extractor::range_budget() {
+    // Half the budget for the segments and output of a window of ranges; the rest (at least
+    // 8 MiB) caches decoded group references.
+    const uint64_t budget = config_.max_memory ? config_.max_memory : default_memory_budget();
+    const uint64_t window = config_.streaming ? 1 : std::max<uint64_t>(budget / 2, 16 * kMiB);
+    decoder_.set_cache_limit(std::max<uint64_t>(budget > window ? budget - window : 0, 8 * kMiB));
+    return window;
+}
+
+void Extractor::write_ranges(const std::vector<RangeRequest>& ranges, const std::vector<std::string>& headers,
+                             ByteSink& out) {
+    const uint64_t budget = range_budget();
+    tbb::task_arena arena(arena_threads(config_.threads));
+    arena.execute([&] {
+        extract_ranges(
+            catalog_, decoder_, ranges, budget, op_,
+            [&](size_t i, std::span<const uint8_t> codes, std::vector<uint8_t>& bytes) {
+                format_fasta_record(headers[i], codes, config_.line_length, config_.gzip_level, bytes);
+            },
+            [&](size_t, std::span<const uint8_t> bytes) { out.write(bytes); });
+    });
+}
+
+void Extractor::letters(const std::vector<RangeRequest>& ranges, std::string& bases, std::vector<uint64_t>& offsets) {
+    bases.clear();
+    offsets.assign(1, 0);
+    const uint64_t budget = range_budget();
+    tbb::task_arena arena(arena_threads(config_.threads));
+    arena.execute([&] {
+        extract_ranges(
+            catalog_, decoder_, ranges, budget, op_,
+            [](size_t, std::span<const uint8_t> codes, std::vector<uint8_t>& bytes) {
+                bytes.resize(codes.size());
+                for (size_t j = 0; j < codes.size(); ++j) bytes[j] = static_cast<uint8_t>(code_to_letter(codes[j]));
+            },
+            [&](size_t, std::span<const uint8_t> bytes) {
+                bases.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+                offsets.push_back(bases.size());
+            });
+    });
 }
 
 void Extractor::write_contigs(const std::vector<ContigQuery>& queries, ByteSink& out) {
     auto warn = [&](const std::string& w) { op_.warn(w); };
-    std::vector<Task> tasks;
-    const std::string archive = catalog_.reader().path().string();
+    std::vector<RangeRequest> ranges;
+    std::vector<std::string> headers;
     for (const auto& q : queries) {
-        auto found = catalog_.find_contigs(q.contig, q.sample);
-        if (found.empty()) {
-            if (!q.sample.empty()) throw Error::not_found("no contig " + q.contig + " in sample " + q.sample + " of " + archive);
-            throw Error::not_found("no contig " + q.contig + " in " + archive);
-        }
-        if (q.sample.empty() && found.size() > 1)
-            throw Error(ErrorKind::ambiguous, "contig " + q.contig + " is in " + std::to_string(found.size()) +
-                        " samples of " + archive + "; name one as " + q.contig + "@<sample>");
-        const ContigRef& ref = found.front();
-        const std::string& full_name = catalog_.sample(ref.sample_index).contigs[ref.contig_index].name;
-        Task t{ref.sample_index, ref.contig_index, {}, full_name, 0};
+        const ContigRef ref = resolve_query(catalog_, q);
+        const uint64_t length = catalog_.contig_length(ref);
+        std::string head = header(ref);
+        uint64_t begin = 0, end = length;
         if (q.has_range) {
             // AGC's normalisation, warnings included; the header shows the final range.
             int64_t from = q.from, to = q.to;
@@ -236,12 +252,39 @@ void Extractor::write_contigs(const std::vector<ContigQuery>& queries, ByteSink&
                 to = INT64_MAX;
                 show_range = false;
             }
-            t.range = {from, to == INT64_MAX ? -1 : to};
-            if (show_range) t.header += fmt::format(":{}-{}", from, to);
+            if (show_range) head += fmt::format(":{}-{}", from, to);
+            begin = std::min<uint64_t>(static_cast<uint64_t>(from), length);
+            end = to == INT64_MAX ? length : std::min<uint64_t>(static_cast<uint64_t>(to) + 1, length);
+            end = std::max(begin, end);
         }
-        tasks.push_back(std::move(t));
+        ranges.push_back({ref, begin, end});
+        headers.push_back(std::move(head));
     }
-    run(tasks, [&](const Task&, std::vector<uint8_t>& bytes) { out.write(bytes); });
+    write_ranges(ranges, headers, out);
+}
+
+void Extractor::write_regions(const std::vector<BedRegion>& regions, const std::string& origin, ByteSink& out) {
+    std::vector<RangeRequest> ranges;
+    std::vector<std::string> headers;
+    ranges.reserve(regions.size());
+    headers.reserve(regions.size());
+    for (const BedRegion& r : regions) {
+        // Looked up as AGC reads "name:start-(end-1)" (an empty region as "name:start-start").
+        const uint64_t last = r.end > r.start ? r.end - 1 : r.start;
+        ContigRef ref;
+        try {
+            const ContigQuery q = parse_contig_query(r.name + ":" + std::to_string(r.start) + "-" + std::to_string(last));
+            ref = resolve_query(catalog_, q);
+        } catch (const Error& e) {
+            throw Error(e.kind(), origin + ":" + std::to_string(r.line) + ": " + e.what());
+        }
+        const uint64_t length = catalog_.contig_length(ref);
+        const uint64_t begin = std::min(r.start, length), end = std::max(begin, std::min(r.end, length));
+        ranges.push_back({ref, begin, end});
+        headers.push_back(header(ref) + ":" + std::to_string(r.start) + "-" +
+                          (r.end > r.start ? std::to_string(r.end - 1) : std::to_string(int64_t(r.start) - 1)));
+    }
+    write_ranges(ranges, headers, out);
 }
 
 }  // namespace agcflow

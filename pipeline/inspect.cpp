@@ -245,9 +245,9 @@ void inspect_archive(const std::filesystem::path& archive, std::ostream& out, co
         out << "params: missing\n";
     }
 
-    // Collection (format 3.x only).
+    // Collection (formats 1.x to 3.x).
     std::unique_ptr<ArchiveCatalog> catalog;
-    if (version >= 3000 && version < 4000) catalog = std::make_unique<ArchiveCatalog>(archive, false);
+    if (version >= 1000 && version < 4000) catalog = std::make_unique<ArchiveCatalog>(archive, false);
 
     std::map<uint32_t, GroupStats> groups;
     if (catalog) {
@@ -284,9 +284,11 @@ void inspect_archive(const std::filesystem::path& archive, std::ostream& out, co
         out << "collection: samples=" << names.size() << " batches=" << (names.size() + P - 1) / P
             << " contigs=" << contigs << " segments=" << segments << " bases=" << bases << '\n';
         out << "reference-sample: " << (names.empty() ? std::string("-") : printable(names.front())) << '\n';
+        for (const CommandLine& c : catalog->command_lines())
+            out << "command-line: " << printable(c.command) << (c.date.empty() ? "" : " (" + printable(c.date) + ")") << '\n';
         if (opt.list_samples) out << sample_lines.str();
     } else {
-        out << "collection: not decoded (agc-flow reads the collection of format 3.x only)\n";
+        out << "collection: not decoded (agc-flow reads the collections of formats 1.x to 3.x)\n";
     }
 
     // Splitters.

@@ -45,7 +45,8 @@ private:
 }  // namespace
 
 void lz_decode(std::span<const uint8_t> reference, std::span<const uint8_t> encoded, uint32_t min_match_len,
-               Codes& out, const std::string& what) {
+               Codes& out, const std::string& what, LzVersion version) {
+    const bool v2 = version == LzVersion::v2;
     out.clear();
     EntryCursor c(encoded, what);
     int64_t pred = 0;  // the reference position the next base is predicted to copy
@@ -54,6 +55,7 @@ void lz_decode(std::span<const uint8_t> reference, std::span<const uint8_t> enco
         uint8_t b = c.peek();
         if ((b >= 'A' && b <= 'U') || b == kSameAsReference) {
             if (b == kSameAsReference) {
+                if (!v2) c.fail("'!' in an LZ-diff V1 entry");
                 if (pred < 0 || pred >= ref_len) c.fail("'!' outside the reference");
                 out.push_back(reference[pred]);
             } else {
@@ -74,6 +76,7 @@ void lz_decode(std::span<const uint8_t> reference, std::span<const uint8_t> enco
                 c.skip();
                 len = c.number() + min_match_len;
             } else {
+                if (!v2) c.fail("match without a length in an LZ-diff V1 entry");
                 len = ref_len - pos;
             }
             if (c.peek() != '.') c.fail("match not terminated");

@@ -7,8 +7,9 @@
 
 namespace agcflow {
 
-SegmentDecoder::SegmentDecoder(const ArchiveReader& reader, const CompressionParams& params, uint64_t cache_bytes)
-    : reader_(reader), params_(params), cache_limit_(cache_bytes) {}
+SegmentDecoder::SegmentDecoder(const ArchiveReader& reader, const CompressionParams& params, uint64_t cache_bytes,
+                               uint32_t version)
+    : reader_(reader), params_(params), version_(version), cache_limit_(cache_bytes) {}
 
 SegmentDecoder::~SegmentDecoder() = default;
 
@@ -46,7 +47,7 @@ std::shared_ptr<const Codes> SegmentDecoder::reference(uint32_t group) const {
             return c.codes;
         }
     }
-    const std::string name = reference_stream_name(group);
+    const std::string name = reference_stream_name(group, version_);
     Part p = reader_.part(name, 0);
     auto ref = std::make_shared<const Codes>(decode_reference_part(p.metadata, p.payload, "stream " + name));
     std::lock_guard lock(mutex_);
@@ -64,7 +65,7 @@ std::shared_ptr<const Codes> SegmentDecoder::reference(uint32_t group) const {
 
 std::span<const uint8_t> SegmentDecoder::entry(uint32_t group, uint32_t pack, uint32_t slot,
                                                SegmentScratch& scratch) const {
-    const std::string name = delta_stream_name(group);
+    const std::string name = delta_stream_name(group, version_);
     const std::string what = "stream " + name + " part " + std::to_string(pack);
     if (scratch.pack_group != group || scratch.pack_index != pack) {
         scratch.pack_group = UINT32_MAX;
@@ -89,8 +90,8 @@ void SegmentDecoder::decode(uint32_t group, uint32_t id, Codes& out, SegmentScra
         return;
     }
     auto e = entry(group, (id - 1) / P, (id - 1) % P, scratch);
-    lz_decode(*ref, e, params_.min_match_len, out,
-              "stream " + delta_stream_name(group) + " entry " + std::to_string(id));
+    lz_decode(*ref, e, params_.min_match_len, out, "stream " + delta_stream_name(group, version_) + " entry " + std::to_string(id),
+              version_ < 2000 ? LzVersion::v1 : LzVersion::v2);
 }
 
 void assemble_contig(const ContigDesc& contig, const SegmentDecoder& decoder, uint32_t k, BaseRange range,

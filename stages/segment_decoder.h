@@ -28,7 +28,11 @@ struct SegmentScratch {
 // one in use stays valid); each thread passes its own SegmentScratch.
 class SegmentDecoder {
 public:
-    SegmentDecoder(const ArchiveReader& reader, const CompressionParams& params, uint64_t cache_bytes = UINT64_MAX);
+    // `version`: the archive's format (stream names and LZ-diff variant depend on it).
+    SegmentDecoder(const ArchiveReader& reader, const CompressionParams& params, uint64_t cache_bytes = UINT64_MAX,
+                   uint32_t version = 3000);
+    explicit SegmentDecoder(const ArchiveCatalog& catalog, uint64_t cache_bytes = UINT64_MAX)
+        : SegmentDecoder(catalog.reader(), catalog.params(), cache_bytes, catalog.version()) {}
     ~SegmentDecoder();
 
     void decode(uint32_t group, uint32_t in_group_id, Codes& out, SegmentScratch& scratch) const;
@@ -49,6 +53,7 @@ private:
 
     const ArchiveReader& reader_;
     CompressionParams params_;
+    uint32_t version_;
     mutable std::mutex mutex_;
     mutable std::vector<CachedReference> references_;
     mutable std::list<uint32_t> lru_;  // most recently used first

@@ -198,10 +198,13 @@ TEST(CliReadErrors, UnsupportedVersion) {
     auto p = dir / "v4.agc";
     test::write_file(p, make_archive({{"file_version_major", "4"}, {"file_version_minor", "0"}}));
     expect_error({"listset", p.string()},
-                 p.string() + ": unsupported archive version 4.0 (agc-flow reads AGC format 3.x)");
-    test::write_file(p, make_archive({{"file_version_major", "2"}, {"file_version_minor", "0"}}));
+                 p.string() + ": unsupported archive version 4.0 (agc-flow reads AGC formats 1.x to 3.x)");
+    test::write_file(p, make_archive({{"file_version_major", "0"}, {"file_version_minor", "9"}}));
     expect_error({"listset", p.string()},
-                 p.string() + ": unsupported archive version 2.0 (agc-flow reads AGC format 3.x)");
+                 p.string() + ": unsupported archive version 0.9 (agc-flow reads AGC formats 1.x to 3.x)");
+    // A 2.x archive reads its collection from collection-main (this one has v3 streams only).
+    test::write_file(p, make_archive({{"file_version_major", "2"}, {"file_version_minor", "0"}}));
+    expect_error({"listset", p.string()}, "corrupt archive: " + p.string() + ": missing stream collection-main");
     test::write_file(p, make_archive({{"producer", "x"}}));
     expect_error({"listset", p.string()}, p.string() + ": not an AGC archive (no file version in file_type_info)");
     test::write_file(p, make_archive({{"file_version_major", "3"}, {"file_version_minor", "0"}}, false));

@@ -137,9 +137,6 @@ TEST(Inspect, RunsOnEveryGoldenArchive) {
     size_t n = 0;
     for (const auto& e : std::filesystem::recursive_directory_iterator(fixture(""))) {
         if (e.path().extension() != ".agc") continue;
-        // The v1/v2 archives of legacy-v1/ and legacy-v2/ are not read yet (issue 13): v3 only
-        // until they are.
-        if (e.path().parent_path().filename().string().rfind("legacy-", 0) == 0) continue;
         ++n;
         std::string text;
         ASSERT_NO_THROW(text = inspect_text(e.path())) << e.path();
