@@ -45,7 +45,7 @@ public:
     const std::map<std::string, std::string>& file_type_info() const { return file_type_info_; }
     uint32_t version() const { return version_; }  // 1000 * major + minor
     const CompressionParams& params() const { return params_; }
-    const std::vector<CommandLine>& command_lines() const { return command_lines_; }
+    const std::vector<StoredCommand>& command_lines() const { return command_lines_; }
 
     // Sample names in stored order. The first is the reference sample.
     const std::vector<std::string>& sample_names() const { return sample_names_; }
@@ -78,7 +78,7 @@ private:
     CompressionParams params_;
     std::vector<std::string> sample_names_;
     std::unordered_map<std::string, uint32_t> sample_index_;
-    std::vector<CommandLine> command_lines_;
+    std::vector<StoredCommand> command_lines_;
 
     uint32_t batch_size_ = 1;  // samples per collection part (3.x: P; 2.x: details batch)
     std::vector<std::vector<uint32_t>> v2_segment_counts_;

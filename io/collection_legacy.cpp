@@ -14,8 +14,8 @@ uint32_t count(ByteReader& r, const char* what) {
     return n;
 }
 
-std::vector<CommandLine> read_command_lines(ByteReader& r) {
-    std::vector<CommandLine> lines(count(r, "command-line"));
+std::vector<StoredCommand> read_command_lines(ByteReader& r) {
+    std::vector<StoredCommand> lines(count(r, "command-line"));
     for (auto& c : lines) {
         c.command = r.cstr();
         c.date = r.cstr();

@@ -17,14 +17,14 @@
 namespace agcflow {
 
 // A command line AGC 1.x/2.x stored, and its date (usually empty).
-struct CommandLine {
+struct StoredCommand {
     std::string command;
     std::string date;
 };
 
 struct LegacyCollection {
     std::vector<SampleDesc> samples;  // stored order; v2: no segments yet
-    std::vector<CommandLine> command_lines;
+    std::vector<StoredCommand> command_lines;
     uint32_t details_batch = 0;                         // v2: samples per collection-details part
     std::vector<std::vector<uint32_t>> segment_counts;  // v2: per sample, per contig
 };

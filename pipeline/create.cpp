@@ -718,7 +718,7 @@ CreateMemoryPlan plan_memory(const CreateConfig& cfg, uint64_t reference_bases, 
                 std::to_string((plan.needed + kMiB - 1) / kMiB) + " MiB; --max-memory " +
                 std::to_string(cfg.max_memory / kMiB) + " MiB will be exceeded");
     if (cfg.verbosity > 0)
-        op.message(MessageLevel::note, "memory plan: " + std::to_string(plan.kmer_budget / kMiB) +
+        op.message(Severity::note, "memory plan: " + std::to_string(plan.kmer_budget / kMiB) +
                                            " MiB of k-mer entries per pass, " + std::to_string(plan.read_ahead) +
                                            " sample(s) in flight");
     return plan;
@@ -898,7 +898,7 @@ void create_archive(InputSet& inputs, OutputFile& out, const CreateConfig& cfg, 
                                                        plan.kmer_budget, [&] { op.check(); });
         op.check();
         if (cfg.verbosity > 0 && !cfg.adaptive)
-            op.message(MessageLevel::note, "splitter phase: " + std::to_string(selection.kmer_passes) +
+            op.message(Severity::note, "splitter phase: " + std::to_string(selection.kmer_passes) +
                                                " pass(es) over the reference, " +
                                                std::to_string(selection.splitters.size()) + " splitters");
 

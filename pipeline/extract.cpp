@@ -26,7 +26,13 @@ struct Extractor::Task {
 };
 
 Extractor::Extractor(const ArchiveCatalog& catalog, ExtractConfig config, Operation& op)
-    : catalog_(catalog), config_(config), op_(op), decoder_(catalog) {
+    : catalog_(catalog), config_(config), op_(op), own_decoder_(std::make_unique<SegmentDecoder>(catalog)),
+      decoder_(own_decoder_.get()) {
+    if (config_.threads == 0) config_.threads = 1;
+}
+
+Extractor::Extractor(const ArchiveCatalog& catalog, ExtractConfig config, Operation& op, SegmentDecoder& decoder)
+    : catalog_(catalog), config_(config), op_(op), decoder_(&decoder) {
     if (config_.threads == 0) config_.threads = 1;
 }
 
@@ -50,7 +56,7 @@ void Extractor::run(const std::vector<Task>& tasks,
     const ExtractMemoryPlan plan =
         plan_extract_memory(config_.max_memory, longest, static_cast<uint32_t>(arena_threads(config_.threads)),
                             config_.streaming);
-    decoder_.set_cache_limit(plan.reference_cache);
+    decoder_->set_cache_limit(plan.reference_cache);
     const size_t tokens = plan.tokens;
     std::atomic<size_t> next{0};
     // One Item per token, reused: a contig's formatted bytes go into a buffer that already has
@@ -96,7 +102,7 @@ void Extractor::run(const std::vector<Task>& tasks,
                         }
                         const ContigDesc& cd = catalog_.sample(t.sample).contigs[t.contig];
                         try {
-                            assemble_contig(cd, decoder_, k, t.range, contig, scratch);
+                            assemble_contig(cd, *decoder_, k, t.range, contig, scratch);
                             format_fasta_record(t.header, contig, config_.line_length, config_.gzip_level, item->bytes);
                         } catch (...) {
                             give_back(std::unique_ptr<Item>(item));
@@ -187,7 +193,7 @@ uint64_t Extractor::range_budget() {
     // 8 MiB) caches decoded group references.
     const uint64_t budget = config_.max_memory ? config_.max_memory : default_memory_budget();
     const uint64_t window = config_.streaming ? 1 : std::max<uint64_t>(budget / 2, 16 * kMiB);
-    decoder_.set_cache_limit(std::max<uint64_t>(budget > window ? budget - window : 0, 8 * kMiB));
+    decoder_->set_cache_limit(std::max<uint64_t>(budget > window ? budget - window : 0, 8 * kMiB));
     return window;
 }
 
@@ -197,7 +203,7 @@ void Extractor::write_ranges(const std::vector<RangeRequest>& ranges, const std:
     tbb::task_arena arena(arena_threads(config_.threads));
     arena.execute([&] {
         extract_ranges(
-            catalog_, decoder_, ranges, budget, op_,
+            catalog_, *decoder_, ranges, budget, op_,
             [&](size_t i, std::span<const uint8_t> codes, std::vector<uint8_t>& bytes) {
                 format_fasta_record(headers[i], codes, config_.line_length, config_.gzip_level, bytes);
             },
@@ -212,7 +218,7 @@ void Extractor::letters(const std::vector<RangeRequest>& ranges, std::string& ba
     tbb::task_arena arena(arena_threads(config_.threads));
     arena.execute([&] {
         extract_ranges(
-            catalog_, decoder_, ranges, budget, op_,
+            catalog_, *decoder_, ranges, budget, op_,
             [](size_t, std::span<const uint8_t> codes, std::vector<uint8_t>& bytes) {
                 bytes.resize(codes.size());
                 for (size_t j = 0; j < codes.size(); ++j) bytes[j] = static_cast<uint8_t>(code_to_letter(codes[j]));

@@ -32,6 +32,9 @@ class Extractor {
 public:
     // `op` is checked for cancellation between contigs and gets AGC's warnings.
     Extractor(const ArchiveCatalog& catalog, ExtractConfig config, Operation& op = Operation::none());
+    // With a decoder that outlives the extractor (its cache of group references is kept from
+    // call to call: the library's archive handles).
+    Extractor(const ArchiveCatalog& catalog, ExtractConfig config, Operation& op, SegmentDecoder& decoder);
 
     // getset: every contig of each named sample, in stored order.
     void write_samples(const std::vector<std::string>& sample_names, ByteSink& out);
@@ -57,7 +60,7 @@ public:
     // unless the name already starts with "<sample>#".
     std::string header(const ContigRef& contig) const;
 
-    const SegmentDecoder& decoder() const { return decoder_; }
+    const SegmentDecoder& decoder() const { return *decoder_; }
 
 private:
     struct Task;
@@ -70,7 +73,8 @@ private:
     const ArchiveCatalog& catalog_;
     ExtractConfig config_;
     Operation& op_;
-    SegmentDecoder decoder_;
+    std::unique_ptr<SegmentDecoder> own_decoder_;
+    SegmentDecoder* decoder_;
 };
 
 }  // namespace agcflow

@@ -94,6 +94,11 @@ void MemoryInputs::abort() {
     changed_.notify_all();
 }
 
+bool MemoryInputs::consumer_closed() const {
+    std::lock_guard lock(mutex_);
+    return consumer_closed_;
+}
+
 void MemoryInputs::close_consumer() {
     std::lock_guard lock(mutex_);
     consumer_closed_ = true;

@@ -72,6 +72,7 @@ public:
     size_t count() const override { return 0; }
     // The consumer is gone (done or failed): producers no longer wait.
     void close_consumer();
+    bool consumer_closed() const;
 
 private:
     class Reader;

@@ -284,7 +284,7 @@ void inspect_archive(const std::filesystem::path& archive, std::ostream& out, co
         out << "collection: samples=" << names.size() << " batches=" << (names.size() + P - 1) / P
             << " contigs=" << contigs << " segments=" << segments << " bases=" << bases << '\n';
         out << "reference-sample: " << (names.empty() ? std::string("-") : printable(names.front())) << '\n';
-        for (const CommandLine& c : catalog->command_lines())
+        for (const StoredCommand& c : catalog->command_lines())
             out << "command-line: " << printable(c.command) << (c.date.empty() ? "" : " (" + printable(c.date) + ")") << '\n';
         if (opt.list_samples) out << sample_lines.str();
     } else {

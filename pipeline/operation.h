@@ -18,13 +18,13 @@ struct ProgressInfo {
     uint64_t bases = 0;  // bases (or bytes) processed so far
 };
 
-enum class MessageLevel { warning = 0, note = 1, detail = 2 };
+enum class Severity { warning = 0, note = 1, detail = 2 };
 
 class Operation {
 public:
     // Returns false to cancel the operation.
     using ProgressFn = std::function<bool(const ProgressInfo&)>;
-    using MessageFn = std::function<void(MessageLevel, const std::string&)>;
+    using MessageFn = std::function<void(Severity, const std::string&)>;
 
     explicit Operation(std::string name = "operation", ProgressFn progress = {}, MessageFn message = {})
         : name_(std::move(name)), progress_(std::move(progress)), message_(std::move(message)) {}
@@ -47,10 +47,10 @@ public:
     }
     bool wants_progress() const { return static_cast<bool>(progress_); }
 
-    void message(MessageLevel level, const std::string& text) const {
+    void message(Severity level, const std::string& text) const {
         if (message_) message_(level, text);
     }
-    void warn(const std::string& text) const { message(MessageLevel::warning, text); }
+    void warn(const std::string& text) const { message(Severity::warning, text); }
     bool wants_messages() const { return static_cast<bool>(message_); }
 
     // An operation nobody watches or cancels.

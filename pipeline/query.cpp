@@ -23,7 +23,7 @@ bool parse_int(std::string_view s, int64_t& v) {
     return true;
 }
 
-// The largest index i in [lo, hi] with text[i] == c, or npos.
+// The largest index i in [lo, hi] with text[i] == c, or kNone.
 size_t last_of(std::string_view text, char c, size_t lo, size_t hi) {
     if (hi >= text.size()) {
         if (text.empty()) return std::string_view::npos;
@@ -34,7 +34,7 @@ size_t last_of(std::string_view text, char c, size_t lo, size_t hi) {
     return std::string_view::npos;
 }
 
-constexpr size_t npos = std::string_view::npos;
+constexpr size_t kNone = std::string_view::npos;
 
 std::string shown(const ContigRef& r, const ArchiveCatalog& catalog) {
     return "'" + catalog.contig(r).name + "' of sample " + catalog.sample_names()[r.sample_index];
@@ -58,7 +58,7 @@ std::string shown(const ContigRef& r, const ArchiveCatalog& catalog) {
 ContigQuery parse_contig_query(std::string_view text) {
     const std::string quoted = fmt::format("'{}'", text);
     if (text.empty()) throw Error("empty contig query");
-    if (text.find_first_of("\r\n") != npos) throw Error("bad contig query " + quoted + ": it holds a line break");
+    if (text.find_first_of("\r\n") != kNone) throw Error("bad contig query " + quoted + ": it holds a line break");
     const size_t n = text.size();
     ContigQuery q;
     auto set_range = [&](std::string_view from, std::string_view to) {
@@ -68,13 +68,13 @@ ContigQuery parse_contig_query(std::string_view text) {
     };
     // Every group holds at least one character; a greedy group takes the last delimiter that
     // leaves the rest of the pattern matchable.
-    const size_t dash = n >= 2 ? last_of(text, '-', 1, n - 2) : npos;
+    const size_t dash = n >= 2 ? last_of(text, '-', 1, n - 2) : kNone;
     // (.+)@(.+):(.+)-(.+)
-    if (dash != npos && dash >= 4) {
+    if (dash != kNone && dash >= 4) {
         const size_t colon = last_of(text, ':', 3, dash - 2);
-        if (colon != npos) {
+        if (colon != kNone) {
             const size_t at = last_of(text, '@', 1, colon - 2);
-            if (at != npos && colon >= 3) {
+            if (at != kNone && colon >= 3) {
                 q.contig = text.substr(0, at);
                 q.sample = text.substr(at + 1, colon - at - 1);
                 set_range(text.substr(colon + 1, dash - colon - 1), text.substr(dash + 1));
@@ -85,16 +85,16 @@ ContigQuery parse_contig_query(std::string_view text) {
     // (.+)@(.+)
     if (n >= 3) {
         const size_t at = last_of(text, '@', 1, n - 2);
-        if (at != npos) {
+        if (at != kNone) {
             q.contig = text.substr(0, at);
             q.sample = text.substr(at + 1);
             return q;
         }
     }
     // (.+):(.+)-(.+)
-    if (dash != npos && dash >= 3) {
+    if (dash != kNone && dash >= 3) {
         const size_t colon = last_of(text, ':', 1, dash - 2);
-        if (colon != npos) {
+        if (colon != kNone) {
             q.contig = text.substr(0, colon);
             set_range(text.substr(colon + 1, dash - colon - 1), text.substr(dash + 1));
             return q;

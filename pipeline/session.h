@@ -21,12 +21,12 @@ struct SessionLimits {
     bool wait_when_busy = true;   // past the limit: wait, or fail with ErrorKind::busy
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+class SessionState : public std::enable_shared_from_this<SessionState> {
 public:
     // Progress of the operation named first; false cancels it.
     using ProgressFn = std::function<bool(const std::string& operation, const ProgressInfo&)>;
 
-    Session(SessionLimits limits, ProgressFn progress, Operation::MessageFn message);
+    SessionState(SessionLimits limits, ProgressFn progress, Operation::MessageFn message);
 
     const SessionLimits& limits() const { return limits_; }
     uint32_t threads() const;      // resolved: never 0
@@ -34,19 +34,21 @@ public:
 
     void cancel();
     uint32_t running() const;
+    // Returns once no operation runs.
+    void wait_idle();
 
     // An operation of this session: holds a place under the concurrency limit (waiting for one,
     // or Error(busy)) and can be cancelled through the session while it lives.
     class Scope {
     public:
-        Scope(std::shared_ptr<Session> session, const std::string& name);
+        Scope(std::shared_ptr<SessionState> session, const std::string& name);
         ~Scope();
         Scope(const Scope&) = delete;
         Scope& operator=(const Scope&) = delete;
         Operation& op() { return op_; }
 
     private:
-        std::shared_ptr<Session> session_;
+        std::shared_ptr<SessionState> session_;
         Operation op_;
     };
 

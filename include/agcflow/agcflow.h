@@ -147,6 +147,9 @@ AGCFLOW_API agcflow_output agcflow_output_path(const char* path);
 AGCFLOW_API agcflow_output agcflow_output_fd(int fd);
 AGCFLOW_API agcflow_output agcflow_output_callback(agcflow_write_fn write, void* user);
 
+/* Writes `size` bytes to an output as one whole: a file appears with all of them or not at all. */
+AGCFLOW_API agcflow_status agcflow_write(const agcflow_output* output, const void* data, size_t size);
+
 /* ---- compression --------------------------------------------------------------------------- */
 
 typedef struct agcflow_create_options {
