@@ -44,6 +44,7 @@
 #include "io/stream_names.h"
 #include "io/varint.h"
 #include "io/zstd_codec.h"
+#include "pipeline/query.h"
 #include "stages/group_router.h"
 #include "stages/group_store.h"
 #include "stages/contig_cutter.h"
@@ -111,7 +112,7 @@ public:
     std::vector<ContigView> reference_sequences() {
         auto in = inputs_.open(0, reference_name_);
         if (!in) throw Error(ErrorKind::argument, "no input: an archive needs a reference sample");
-        cached_ = read_records(*in);
+        cached_ = read_records(*in, reference_name_);
         reference_origin_ = in->origin();
         reference_read_ = true;
         std::vector<ContigView> seqs;
@@ -135,19 +136,35 @@ private:
         return read_file(*f);
     }
 
-    // Every record of an input, checked as they come (the operation may be cancelled meanwhile).
-    std::vector<FastaRecord> read_records(RecordSource& in) {
+    // Every record of an input (sample `sample`), checked as they come (the operation may be
+    // cancelled meanwhile): names must be unique, and reachable by AGC's getctg afterwards.
+    std::vector<FastaRecord> read_records(RecordSource& in, const std::string& sample) {
         std::vector<FastaRecord> recs;
         std::unordered_set<std::string> seen;
+        std::unordered_map<std::string, std::string> first_words;  // first word -> full name
         FastaRecord r;
         while (in.next(r)) {
             op_.check();
             if (!seen.insert(r.name).second)
                 throw Error(in.origin() + ": contig name '" + r.name + "' occurs twice (AGC would corrupt it)");
+            // (-c: records become samples of their own, checked as they are numbered)
+            if (!cfg_.concatenated) check_reachable(in.origin(), sample, r.name, first_words);
             recs.push_back(std::move(r));
         }
         if (recs.empty()) throw Error(in.origin() + ": no contigs");
         return recs;
+    }
+
+    // Refuses a contig that no getctg query could reach once it is stored: one whose first word
+    // another contig of its sample has, or whose "name@sample" AGC would read otherwise.
+    static void check_reachable(const std::string& origin, const std::string& sample, const std::string& name,
+                                std::unordered_map<std::string, std::string>& first_words) {
+        auto [it, added] = first_words.emplace(contig_first_word(name), name);
+        if (!added)
+            throw Error(origin + ": contigs '" + it->second + "' and '" + name + "' of sample " + sample +
+                        " share the first word '" + it->first + "' (AGC's getctg finds contigs by it, and reaches only the first)");
+        if (auto why = unreachable_by_query(sample, name))
+            throw Error(origin + ": contig '" + name + "' of sample " + sample + " could not be queried: " + *why);
     }
 
     // Input i as a record stream: input 0 comes from the records already read for the splitters.
@@ -194,7 +211,7 @@ public:
         } else {
             auto in = inputs_.open(f, name);
             if (!in) return nullptr;
-            recs = read_records(*in);
+            recs = read_records(*in, name);
         }
         auto b = std::make_shared<ContigBatch>();
         b->sequence = f;
@@ -241,10 +258,12 @@ private:
                                      ? " are not consecutive (AGC would drop the later ones)"
                                      : " are already in the archive"));
                 current_ = sample;
+                current_first_words_.clear();
                 new_names_.insert(sample);
                 b->new_samples.push_back(sample);
                 ++samples_;
             }
+            check_reachable(path, sample, r.name, current_first_words_);
             b->bases += r.seq.size();
             b->contigs.push_back({std::move(r.name), std::move(r.seq), samples_ - 1});
         }
@@ -267,6 +286,7 @@ private:
     std::unique_ptr<RecordSource> input_;
     bool finished_ = false;
     std::string current_;
+    std::unordered_map<std::string, std::string> current_first_words_;
     uint32_t samples_ = 0;
     std::unordered_set<std::string> sample_names_, full_names_, new_names_;
 };

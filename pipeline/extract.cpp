@@ -38,9 +38,13 @@ Extractor::Extractor(const ArchiveCatalog& catalog, ExtractConfig config, Operat
 
 void Extractor::run(const std::vector<Task>& tasks,
                     const std::function<void(const Task&, std::vector<uint8_t>&)>& sink) {
+    // A contig's formatted bytes, or the error decoding it gave: errors are raised in task
+    // order by the writing stage, so that the first bad contig in output order is the one
+    // reported, whatever the threads did.
     struct Item {
         size_t index = 0;
         std::vector<uint8_t> bytes;
+        std::exception_ptr error;
     };
     const uint32_t k = catalog_.params().k;
     // The memory budget sets the contigs in flight and the reference cache (memory_budget.h).
@@ -101,17 +105,22 @@ void Extractor::run(const std::vector<Task>& tasks,
                             op_.check();
                         }
                         const ContigDesc& cd = catalog_.sample(t.sample).contigs[t.contig];
+                        item->error = nullptr;
                         try {
                             assemble_contig(cd, *decoder_, k, t.range, contig, scratch);
                             format_fasta_record(t.header, contig, config_.line_length, config_.gzip_level, item->bytes);
                         } catch (...) {
-                            give_back(std::unique_ptr<Item>(item));
-                            throw;
+                            item->error = std::current_exception();
                         }
                         return item;
                     }) &
                 tbb::make_filter<Item*, void>(tbb::filter_mode::serial_in_order, [&](Item* item) {
                     std::unique_ptr<Item> own(item);
+                    if (item->error) {
+                        const std::exception_ptr e = item->error;
+                        give_back(std::move(own));
+                        std::rethrow_exception(e);
+                    }
                     const size_t index = item->index;
                     sink(tasks[index], item->bytes);
                     give_back(std::move(own));

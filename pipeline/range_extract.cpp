@@ -103,20 +103,30 @@ RangeExtractStats extract_ranges(const ArchiveCatalog& catalog, const SegmentDec
         for (size_t i = 0; i < order.size(); ++i)
             if (i == 0 || pack_of(keys[order[i]]) != pack_of(keys[order[i - 1]])) run_starts.push_back(i);
         run_starts.push_back(order.size());
+        // (A segment that fails to decode is reported when the first range needing it is
+        // written: the same error whatever the threads did.)
         std::vector<Codes> decoded(keys.size());
+        std::vector<std::exception_ptr> failed(keys.size());
         tbb::parallel_for(size_t(0), run_starts.size() - 1, [&](size_t run) {
             op.check();
             thread_local SegmentScratch scratch;
             for (size_t i = run_starts[run]; i < run_starts[run + 1]; ++i) {
                 const uint64_t key = keys[order[i]];
-                decoder.decode(static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key), decoded[order[i]], scratch);
+                try {
+                    decoder.decode(static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key), decoded[order[i]], scratch);
+                } catch (...) {
+                    failed[order[i]] = std::current_exception();
+                    scratch = SegmentScratch();
+                }
             }
         });
 
         // Cut the ranges from the decoded segments and format them, in parallel; write in order.
         const size_t count = next - start;
         std::vector<std::vector<uint8_t>> out(count);
+        std::vector<std::exception_ptr> range_failed(count);
         tbb::parallel_for(size_t(0), count, [&](size_t w) {
+          try {
             const RangeRequest& r = ranges[start + w];
             const Touch& t = touches[w];
             thread_local Codes codes;
@@ -124,7 +134,9 @@ RangeExtractStats extract_ranges(const ArchiveCatalog& catalog, const SegmentDec
             codes.reserve(r.end - r.begin);
             for (size_t s = t.first; s < t.last; ++s) {
                 const SegmentDesc& d = t.contig->segments[s];
-                const Codes& seg = decoded[slot_of.at(segment_key(d))];
+                const uint32_t slot = slot_of.at(segment_key(d));
+                if (failed[slot]) std::rethrow_exception(failed[slot]);
+                const Codes& seg = decoded[slot];
                 if (seg.size() != d.raw_length)
                     throw Error::corrupt("corrupt archive: segment of group " + std::to_string(d.group_id) + " id " +
                                          std::to_string(d.in_group_id) + " decodes to " + std::to_string(seg.size()) +
@@ -138,9 +150,13 @@ RangeExtractStats extract_ranges(const ArchiveCatalog& catalog, const SegmentDec
                 }
             }
             format(start + w, codes, out[w]);
+          } catch (...) {
+            range_failed[w] = std::current_exception();
+          }
         });
         decoded.clear();
         for (size_t w = 0; w < count; ++w) {
+            if (range_failed[w]) std::rethrow_exception(range_failed[w]);
             write(start + w, out[w]);
             std::vector<uint8_t>().swap(out[w]);
         }

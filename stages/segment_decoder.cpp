@@ -5,11 +5,20 @@
 #include "stages/group_parts.h"
 #include "stages/lz_decoder.h"
 
+#include <atomic>
+
 namespace agcflow {
+
+namespace {
+uint64_t next_decoder_id() {
+    static std::atomic<uint64_t> next{1};
+    return next++;
+}
+}  // namespace
 
 SegmentDecoder::SegmentDecoder(const ArchiveReader& reader, const CompressionParams& params, uint64_t cache_bytes,
                                uint32_t version)
-    : reader_(reader), params_(params), version_(version), cache_limit_(cache_bytes) {}
+    : reader_(reader), params_(params), version_(version), id_(next_decoder_id()), cache_limit_(cache_bytes) {}
 
 SegmentDecoder::~SegmentDecoder() = default;
 
@@ -67,7 +76,8 @@ std::span<const uint8_t> SegmentDecoder::entry(uint32_t group, uint32_t pack, ui
                                                SegmentScratch& scratch) const {
     const std::string name = delta_stream_name(group, version_);
     const std::string what = "stream " + name + " part " + std::to_string(pack);
-    if (scratch.pack_group != group || scratch.pack_index != pack) {
+    if (scratch.decoder != id_ || scratch.pack_group != group || scratch.pack_index != pack) {
+        scratch.decoder = id_;
         scratch.pack_group = UINT32_MAX;
         Part p = reader_.part(name, pack);
         scratch.pack = decode_pack(p.metadata, p.payload, what);

@@ -16,8 +16,10 @@
 namespace agcflow {
 
 // Per-thread working memory of a SegmentDecoder: the last decoded pack is kept, since
-// consecutive segments of a contig often sit in the same pack.
+// consecutive segments of a contig often sit in the same pack. It remembers which decoder
+// (which archive) the pack came from, so one thread's scratch may serve several decoders.
 struct SegmentScratch {
+    uint64_t decoder = 0;  // SegmentDecoder::id() of the pack's decoder
     uint32_t pack_group = UINT32_MAX;
     uint32_t pack_index = UINT32_MAX;
     std::vector<uint8_t> pack;
@@ -36,6 +38,8 @@ public:
     ~SegmentDecoder();
 
     void decode(uint32_t group, uint32_t in_group_id, Codes& out, SegmentScratch& scratch) const;
+    // Unique among all decoders this process makes.
+    uint64_t id() const { return id_; }
 
     void set_cache_limit(uint64_t bytes);
     uint64_t cached_bytes() const;
@@ -54,6 +58,7 @@ private:
     const ArchiveReader& reader_;
     CompressionParams params_;
     uint32_t version_;
+    uint64_t id_;
     mutable std::mutex mutex_;
     mutable std::vector<CachedReference> references_;
     mutable std::list<uint32_t> lru_;  // most recently used first

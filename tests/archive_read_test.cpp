@@ -81,5 +81,29 @@ TEST(ArchiveRead, ParamsAndSamples) {
     EXPECT_EQ(small.params().segment_size, 5000u);
 }
 
+// One thread's scratch serving two archives: the pack it keeps belongs to one decoder, and
+// another archive's segment with the same group and pack numbers must not be taken from it.
+TEST(ArchiveRead, ScratchSharedByTwoArchivesGivesEachItsOwnSegments) {
+    ArchiveCatalog a(fixture("syn-small/default.agc")), b(fixture("toy/toy_ex.agc"));
+    SegmentDecoder da(a), db(b);
+    Codes want_a, want_b, got;
+    {
+        SegmentScratch fresh;
+        da.decode(1, 1, want_a, fresh);
+    }
+    {
+        SegmentScratch fresh;
+        db.decode(1, 1, want_b, fresh);
+    }
+    ASSERT_NE(want_a, want_b);
+    SegmentScratch shared;
+    for (int round = 0; round < 3; ++round) {
+        da.decode(1, 1, got, shared);
+        EXPECT_EQ(got, want_a);
+        db.decode(1, 1, got, shared);
+        EXPECT_EQ(got, want_b);
+    }
+}
+
 }  // namespace
 }  // namespace agcflow
