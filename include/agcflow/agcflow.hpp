@@ -77,8 +77,8 @@ struct SessionOptions {
     bool wait_when_busy = true;   // past the limit: wait, or throw Exception(Status::busy)
     // Called from the thread running the operation; return false to cancel it. An exception
     // thrown here cancels the operation too.
-    std::function<bool(const Progress&)> progress;
-    std::function<void(MessageLevel, std::string_view)> message;
+    std::function<bool(const Progress&)> progress = {};
+    std::function<void(MessageLevel, std::string_view)> message = {};
 };
 
 class Session {

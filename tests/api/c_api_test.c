@@ -7,6 +7,8 @@
  *
  * Built in the tree (tests/CMakeLists.txt) and again against an installed prefix with nothing
  * but pkg-config (tests/api/install_test.sh). Exit 0 when every check passes. */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <agcflow/agcflow.h>
 
 #include <errno.h>
