@@ -45,4 +45,9 @@ cmp "$tmp/work/shared.agc" "$tmp/work/static.agc"
 # The static program carries the library in itself; the shared one loads libagcflow.so.0.
 ! ldd "$tmp/consumer/consumer_static" | grep -q libagcflow
 ldd "$tmp/consumer/consumer_shared" | grep -q libagcflow.so.0
+# The Python modules, where they were built.
+if [ -n "$(find "$prefix" -name 'agcflow.cpython*.so')" ]; then
+  pydir=$(dirname "$(find "$prefix" -name 'agcflow.cpython*.so')")
+  PYTHONPATH="$pydir" /usr/bin/python3 -c "import agcflow, py_agc_api; a = agcflow.Archive('$fixtures/toy/toy_ex.agc'); assert a.reference() == 'ref'"
+fi
 echo "install test: all passed"
