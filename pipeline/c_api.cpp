@@ -196,8 +196,10 @@ agcflow_status agcflow_session_create(const agcflow_session_options* options, ag
 
 void agcflow_session_destroy(agcflow_session* session) {
     if (!session) return;
+    // Operations still running are cancelled; handles made from the session keep working (they
+    // hold what they need of it), without the session's callbacks.
     session->session->cancel();
-    session->session->wait_idle();
+    session->session->close_callbacks();
     delete session;
 }
 

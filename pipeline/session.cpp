@@ -8,11 +8,30 @@
 namespace agcflow {
 
 SessionState::SessionState(SessionLimits limits, ProgressFn progress, Operation::MessageFn message)
-    : limits_(limits), progress_(std::move(progress)), message_(std::move(message)) {}
+    : limits_(limits), callbacks_(std::make_shared<Callbacks>()) {
+    callbacks_->progress = std::move(progress);
+    callbacks_->message = std::move(message);
+}
 
 Operation::ProgressFn SessionState::progress_for(const std::string& name) const {
-    if (!progress_) return {};
-    return [fn = progress_, name](const ProgressInfo& p) { return fn(name, p); };
+    if (!callbacks_->progress) return {};
+    return [cb = callbacks_, name](const ProgressInfo& p) {
+        std::shared_lock lock(cb->mutex);
+        return !cb->open || cb->progress(name, p);
+    };
+}
+
+Operation::MessageFn SessionState::message_fn() const {
+    if (!callbacks_->message) return {};
+    return [cb = callbacks_](Severity level, const std::string& text) {
+        std::shared_lock lock(cb->mutex);
+        if (cb->open) cb->message(level, text);
+    };
+}
+
+void SessionState::close_callbacks() {
+    std::unique_lock lock(callbacks_->mutex);
+    callbacks_->open = false;
 }
 
 uint32_t SessionState::threads() const {
@@ -33,11 +52,6 @@ void SessionState::cancel() {
 uint32_t SessionState::running() const {
     std::lock_guard lock(mutex_);
     return static_cast<uint32_t>(running_.size());
-}
-
-void SessionState::wait_idle() {
-    std::unique_lock lock(mutex_);
-    freed_.wait(lock, [&] { return running_.empty(); });
 }
 
 void SessionState::enter(Operation& op) {
@@ -61,7 +75,7 @@ void SessionState::leave(Operation& op) {
 }
 
 SessionState::Scope::Scope(std::shared_ptr<SessionState> session, const std::string& name)
-    : session_(std::move(session)), op_(name, session_->progress_for(name), session_->message_) {
+    : session_(std::move(session)), op_(name, session_->progress_for(name), session_->message_fn()) {
     session_->enter(op_);
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <shared_mutex>
 #include <string>
 
 #include "pipeline/operation.h"
@@ -33,9 +34,10 @@ public:
     uint64_t memory_per_operation() const;  // resolved: never 0
 
     void cancel();
+    // The caller's callbacks are not called any more once this returns (it waits for those
+    // being called): what a destroyed session's handles still do runs without them.
+    void close_callbacks();
     uint32_t running() const;
-    // Returns once no operation runs.
-    void wait_idle();
 
     // An operation of this session: holds a place under the concurrency limit (waiting for one,
     // or Error(busy)) and can be cancelled through the session while it lives.
@@ -57,10 +59,18 @@ private:
     void leave(Operation& op);
 
     Operation::ProgressFn progress_for(const std::string& name) const;
+    Operation::MessageFn message_fn() const;
+
+    // The caller's callbacks, called under a shared lock until closed.
+    struct Callbacks {
+        std::shared_mutex mutex;
+        bool open = true;
+        ProgressFn progress;
+        Operation::MessageFn message;
+    };
 
     SessionLimits limits_;
-    ProgressFn progress_;
-    Operation::MessageFn message_;
+    std::shared_ptr<Callbacks> callbacks_;
     mutable std::mutex mutex_;
     std::condition_variable freed_;
     std::set<Operation*> running_;

@@ -111,9 +111,10 @@ AGCFLOW_API void agcflow_session_options_init(agcflow_session_options* options);
 /* `options` may be NULL (the defaults). */
 AGCFLOW_API agcflow_status agcflow_session_create(const agcflow_session_options* options, agcflow_session** session);
 
-/* Cancels what still runs, waits for it to end, and frees the session. Handles made from the
- * session stay usable (they keep what they need of it). NULL is ignored. */
-AGCFLOW_API void agcflow_session_destroy(agcflow_session* session);
+/* Cancels what still runs and frees the session; its callbacks are not called once this
+ * returns. Handles made from the session stay usable (they keep what they need of it), without
+ * the callbacks. NULL is ignored. */
+AGCFLOW_API void agcflow_session_destroy(agcflow_session* session);  /* (not from a callback) */
 
 /* Cancels every operation of the session that is running now: each fails with
  * AGCFLOW_ERR_CANCELLED, and a cancelled create or append leaves no output file. Operations

@@ -834,6 +834,32 @@ static void test_cancellation(void) {
     free(out);
 }
 
+/* A session destroyed while a writer made from it is still open: the writer is cancelled, and
+ * its calls give statuses afterwards (no hang, no crash); an archive handle keeps working. */
+static void test_session_destroyed_first(void) {
+    agcflow_session* s = new_session(1);
+    char* out = temp("orphan.agc");
+    char* path = fixture("syn-small/default.agc");
+    agcflow_output o = agcflow_output_path(out);
+    agcflow_writer* w = NULL;
+    agcflow_archive* a = NULL;
+    OK(agcflow_writer_create(s, &o, NULL, &w));
+    OK(agcflow_archive_open(s, path, &a));
+    OK(agcflow_writer_add_sample(w, "ref"));
+    agcflow_session_destroy(s);
+    agcflow_status st = agcflow_writer_add_contig(w, "c", "ACGTACGTACGTTTGACCAGGTACA", 25);
+    if (st == AGCFLOW_OK) st = agcflow_writer_finish(w);
+    CHECK(st == AGCFLOW_ERR_CANCELLED);
+    agcflow_writer_destroy(w);
+    CHECK(!exists(out));
+    char buf[16];
+    uint64_t n = 0;
+    OK(agcflow_archive_sequence(a, "ref", "chr1", 0, 10, buf, sizeof buf, &n));
+    CHECK(n == 10);
+    agcflow_archive_close(a);
+    free(out), free(path);
+}
+
 int main(int argc, char** argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: c_api_test FIXTURES_DIR TEMP_DIR\n");
@@ -851,6 +877,7 @@ int main(int argc, char** argv) {
     test_threads();
     test_limits();
     test_cancellation();
+    test_session_destroyed_first();
     printf("%d checks, %d failed\n", g_checks, g_failures);
     return g_failures ? 1 : 0;
 }

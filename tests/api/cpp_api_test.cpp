@@ -110,6 +110,30 @@ int main(int argc, char** argv) {
                                              (syn / "input/sample05.fa.gz").string()});
     CHECK(slurp(tmp / "appended.agc") == slurp(syn / "appended.agc"));
 
+    // Concatenated genomes (-c) in memory: the inputs separate the files (the first is the
+    // reference), samples come from the records' first words.
+    {
+        std::ofstream concat(tmp / "concat.fa");
+        for (const std::string& in : {inputs[1], inputs[2]})
+            for (const auto& [header, seq] : fasta(slurp(in)))
+                concat << ">" << std::filesystem::path(in).stem().string() << "#1#" << header << "\n" << seq << "\n";
+    }
+    agcflow::CreateOptions concat_options;
+    concat_options.concatenated = true;
+    concat_options.batch_size = 3;
+    const std::vector<std::string> concat_files = {inputs[0], (tmp / "concat.fa").string()};
+    agcflow::create(session, agcflow::Output::path((tmp / "concat-files.agc").string()), concat_files, concat_options);
+    {
+        agcflow::Writer w(session, agcflow::Output::path((tmp / "concat-memory.agc").string()), concat_options);
+        for (const std::string& in : concat_files) {
+            w.add_sample("");
+            for (const auto& [header, seq] : fasta(slurp(in))) w.add_contig(header, seq);
+        }
+        w.finish();
+    }
+    CHECK(slurp(tmp / "concat-memory.agc") == slurp(tmp / "concat-files.agc"));
+    CHECK(agcflow::Archive(session, (tmp / "concat-memory.agc").string()).samples().size() == 13);  // the reference's 4 records and 9
+
     // Queries.
     agcflow::Archive archive(session, (syn / "default.agc").string());
     const auto info = archive.info();

@@ -50,4 +50,20 @@ if [ -n "$(find "$prefix" -name 'agcflow.cpython*.so')" ]; then
   pydir=$(dirname "$(find "$prefix" -name 'agcflow.cpython*.so')")
   PYTHONPATH="$pydir" /usr/bin/python3 -c "import agcflow, py_agc_api; a = agcflow.Archive('$fixtures/toy/toy_ex.agc'); assert a.reference() == 'ref'"
 fi
+# The README's examples, as a reader would run them: in a copy of the demo data.
+block() {  # the first fenced block of language $1 in the README's "Using the library" section
+  awk -v lang="$1" '/^## Using the library/ {in_s=1} in_s && /^## / && !/Using the library/ {in_s=0}
+                    in_s && $0 == "```" lang {on=1; next} on && /^```/ {exit} on {print}' "$src/README.md"
+}
+mkdir "$tmp/readme"
+cp "$src"/tools/demo-data/* "$tmp/readme/"
+block c > "$tmp/readme/example.c"
+block python > "$tmp/readme/example.py"
+test -s "$tmp/readme/example.c" && test -s "$tmp/readme/example.py"
+cc "$tmp/readme/example.c" $(pkg-config --cflags --libs agcflow) -o "$tmp/readme/example"
+(cd "$tmp/readme" && ./example) | grep -q '^chr2@sample1 \[100, 220): 120 bases: [ACGTN]\{120\}$'
+if [ -n "${pydir:-}" ]; then
+  rm "$tmp/readme/demo.agc"
+  (cd "$tmp/readme" && PYTHONPATH="$pydir" /usr/bin/python3 example.py) | grep -q '^not found: no contig chr9 in sample sample1'
+fi
 echo "install test: all passed"
