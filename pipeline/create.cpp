@@ -48,6 +48,7 @@
 #include "stages/group_router.h"
 #include "stages/group_store.h"
 #include "stages/contig_cutter.h"
+#include "stages/segment_decoder.h"
 #include "stages/splitter_selection.h"
 
 namespace agcflow {
@@ -372,9 +373,30 @@ public:
             groups_.push_back(GroupStore::reopen(g, P, cfg_.min_match_len, std::move(ref), full, std::move(last)));
         }
         if (groups_.size() < kNumRawGroups) throw Error(ErrorKind::unsupported, r.path().string() + ": archive has no raw groups; cannot append");
+        if (cfg_.adaptive) reference_kmers_for_adaptive_append(in);
     }
 
     uint32_t group_count() const { return static_cast<uint32_t>(groups_.size()); }
+
+    // append -a needs the reference's singleton and repeated k-mers (new splitters must be
+    // absent from both). AGC rebuilds them from the archive's first sample, decoded to text
+    // and read again: bases that are not IUPAC codes (AGC-made archives can hold them) are
+    // dropped on the way, as AGC's text round trip drops them.
+    void reference_kmers_for_adaptive_append(const ArchiveCatalog& in) {
+        if (in.sample_names().empty()) return;
+        SegmentDecoder decoder(in);
+        const SampleDesc& reference = in.sample(0);
+        std::vector<Codes> contigs(reference.contigs.size());
+        tbb::parallel_for(size_t(0), contigs.size(), [&](size_t i) {
+            op_.check();
+            thread_local SegmentScratch scratch;
+            Codes& c = contigs[i];
+            assemble_contig(reference.contigs[i], decoder, in.params().k, BaseRange{}, c, scratch);
+            c.erase(std::remove_if(c.begin(), c.end(), [](uint8_t x) { return x >= kNumIupacCodes; }), c.end());
+        });
+        const std::vector<ContigView> views(contigs.begin(), contigs.end());
+        reference_kmers_.singletons = reference_singletons(views, cfg_.k, &reference_kmers_.duplicates);
+    }
 
     // Compressor stage: route, number new groups, store. Serial across batches.
     BatchOutputPtr compress(ContigBatch& batch) {
@@ -934,7 +956,6 @@ void create_archive(InputSet& inputs, OutputFile& out, const CreateConfig& cfg, 
 
 void append_archive(const std::filesystem::path& input, InputSet& samples, OutputFile& out, CreateConfig cfg,
                     Operation& op) {
-    if (cfg.adaptive) throw Error(ErrorKind::unsupported, "append -a (adaptive mode) is not implemented yet");
     ArchiveCatalog in(input, true);
     if (in.version() < 3000)
         throw Error(ErrorKind::unsupported,
