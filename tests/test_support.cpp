@@ -61,7 +61,7 @@ std::vector<std::pair<std::string, std::string>> parse_fasta(const std::string& 
 }
 
 CliResult run_program(const std::string& program, const std::vector<std::string>& args,
-                      const std::filesystem::path& cwd) {
+                      const std::filesystem::path& cwd, const std::filesystem::path& stdin_file) {
     TempDir io;
     auto out_path = io / "stdout";
     auto err_path = io / "stderr";
@@ -70,7 +70,7 @@ CliResult run_program(const std::string& program, const std::vector<std::string>
     if (pid == 0) {
         int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int in = ::open("/dev/null", O_RDONLY);
+        int in = ::open(stdin_file.empty() ? "/dev/null" : stdin_file.c_str(), O_RDONLY);
         ::dup2(in, 0);
         ::dup2(out, 1);
         ::dup2(err, 2);

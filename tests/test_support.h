@@ -34,12 +34,14 @@ struct CliResult {
     long peak_rss_kib = 0;  // the program's peak resident set size
 };
 
-// Runs a program with the given arguments (no shell), in `cwd` when not empty.
+// Runs a program with the given arguments (no shell), in `cwd` when not empty, with standard
+// input from `stdin_file` (/dev/null when empty).
 CliResult run_program(const std::string& program, const std::vector<std::string>& args,
-                      const std::filesystem::path& cwd = {});
+                      const std::filesystem::path& cwd = {}, const std::filesystem::path& stdin_file = {});
 // The agc-flow binary, and the collection generator tools/gen-collection.
-inline CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& cwd = {}) {
-    return run_program(AGCFLOW_CLI_PATH, args, cwd);
+inline CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& cwd = {},
+                         const std::filesystem::path& stdin_file = {}) {
+    return run_program(AGCFLOW_CLI_PATH, args, cwd, stdin_file);
 }
 inline CliResult run_generator(const std::vector<std::string>& args) { return run_program(AGCFLOW_GEN_PATH, args); }
 
