@@ -35,56 +35,78 @@ uint64_t SegmentDecoder::cached_bytes() const {
 
 uint64_t SegmentDecoder::reference_loads() const {
     std::lock_guard lock(mutex_);
-    return loads_;
+    return reference_loads_;
 }
+
+uint64_t SegmentDecoder::pack_loads() const {
+    std::lock_guard lock(mutex_);
+    return pack_loads_;
+}
+
+namespace {
+constexpr uint64_t kReferenceSlot = UINT32_MAX;  // a group's reference: (group, this)
+uint64_t part_key(uint32_t group, uint64_t pack) { return (uint64_t(group) << 32) | pack; }
+uint64_t part_bytes(const DecodedPart& p) { return p.bytes.size() + p.entry_ends.size() * sizeof(uint32_t); }
+}  // namespace
 
 void SegmentDecoder::evict_locked() const {
     while (cached_bytes_ > cache_limit_ && !lru_.empty()) {
-        CachedReference& victim = references_[lru_.back()];
-        cached_bytes_ -= victim.codes->size();
-        victim.codes.reset();
+        auto it = cache_.find(lru_.back());
+        cached_bytes_ -= part_bytes(*it->second.part);
+        cache_.erase(it);
         lru_.pop_back();
     }
 }
 
-std::shared_ptr<const Codes> SegmentDecoder::reference(uint32_t group) const {
+template <typename Load>
+std::shared_ptr<const DecodedPart> SegmentDecoder::cached(uint64_t key, Load&& load) const {
     {
         std::lock_guard lock(mutex_);
-        if (group < references_.size() && references_[group].codes) {
-            CachedReference& c = references_[group];
-            lru_.splice(lru_.begin(), lru_, c.lru);
-            return c.codes;
+        if (auto it = cache_.find(key); it != cache_.end()) {
+            lru_.splice(lru_.begin(), lru_, it->second.lru);
+            return it->second.part;
         }
     }
-    const std::string name = reference_stream_name(group, version_);
-    Part p = reader_.part(name, 0);
-    auto ref = std::make_shared<const Codes>(decode_reference_part(p.metadata, p.payload, "stream " + name));
+    auto part = std::make_shared<const DecodedPart>(load());  // outside the lock: the long part
     std::lock_guard lock(mutex_);
-    ++loads_;
-    if (references_.size() <= group) references_.resize(group + 1);
-    CachedReference& c = references_[group];
-    if (c.codes) return c.codes;  // another thread decoded it meanwhile
-    c.codes = ref;
-    lru_.push_front(group);
-    c.lru = lru_.begin();
-    cached_bytes_ += ref->size();
+    ((key & kReferenceSlot) == kReferenceSlot ? reference_loads_ : pack_loads_) += 1;
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second.part;  // decoded meanwhile
+    lru_.push_front(key);
+    cache_.emplace(key, Cached{part, lru_.begin()});
+    cached_bytes_ += part_bytes(*part);
     evict_locked();
-    return ref;
+    return part;
+}
+
+std::shared_ptr<const DecodedPart> SegmentDecoder::reference(uint32_t group) const {
+    return cached(part_key(group, kReferenceSlot), [&] {
+        const std::string name = reference_stream_name(group, version_);
+        Part p = reader_.part(name, 0);
+        return DecodedPart{decode_reference_part(p.metadata, p.payload, "stream " + name), {}};
+    });
 }
 
 std::span<const uint8_t> SegmentDecoder::entry(uint32_t group, uint32_t pack, uint32_t slot,
                                                SegmentScratch& scratch) const {
-    const std::string name = delta_stream_name(group, version_);
-    const std::string what = "stream " + name + " part " + std::to_string(pack);
-    if (scratch.decoder != id_ || scratch.pack_group != group || scratch.pack_index != pack) {
+    const uint64_t key = part_key(group, pack);
+    if (scratch.decoder != id_ || scratch.key != key || !scratch.pack) {
+        scratch.pack = cached(key, [&] {
+            const std::string name = delta_stream_name(group, version_);
+            Part p = reader_.part(name, pack);
+            DecodedPart d{decode_pack(p.metadata, p.payload, "stream " + name + " part " + std::to_string(pack)), {}};
+            for (uint32_t i = 0; i < d.bytes.size(); ++i)
+                if (d.bytes[i] == kPackSeparator) d.entry_ends.push_back(i);
+            return d;
+        });
         scratch.decoder = id_;
-        scratch.pack_group = UINT32_MAX;
-        Part p = reader_.part(name, pack);
-        scratch.pack = decode_pack(p.metadata, p.payload, what);
-        scratch.pack_group = group;
-        scratch.pack_index = pack;
+        scratch.key = key;
     }
-    return pack_entry(scratch.pack, slot, what);
+    const DecodedPart& d = *scratch.pack;
+    if (slot >= d.entry_ends.size())
+        throw Error::corrupt("corrupt archive: stream " + delta_stream_name(group, version_) + " part " +
+                             std::to_string(pack) + ": pack has no entry " + std::to_string(slot));
+    const uint32_t begin = slot == 0 ? 0 : d.entry_ends[slot - 1] + 1;
+    return std::span<const uint8_t>(d.bytes).subspan(begin, d.entry_ends[slot] - begin);
 }
 
 void SegmentDecoder::decode(uint32_t group, uint32_t id, Codes& out, SegmentScratch& scratch) const {
@@ -96,11 +118,12 @@ void SegmentDecoder::decode(uint32_t group, uint32_t id, Codes& out, SegmentScra
     }
     auto ref = reference(group);
     if (id == 0) {
-        out = *ref;
+        out = ref->bytes;
         return;
     }
     auto e = entry(group, (id - 1) / P, (id - 1) % P, scratch);
-    lz_decode(*ref, e, params_.min_match_len, out, "stream " + delta_stream_name(group, version_) + " entry " + std::to_string(id),
+    lz_decode(ref->bytes, e, params_.min_match_len, out,
+              "stream " + delta_stream_name(group, version_) + " entry " + std::to_string(id),
               version_ < 2000 ? LzVersion::v1 : LzVersion::v2);
 }
 

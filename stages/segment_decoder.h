@@ -6,7 +6,9 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "io/archive_catalog.h"
@@ -15,25 +17,34 @@
 
 namespace agcflow {
 
-// Per-thread working memory of a SegmentDecoder: the last decoded pack is kept, since
-// consecutive segments of a contig often sit in the same pack. It remembers which decoder
+// A decoded group reference (its codes) or pack (its bytes, with where each entry ends).
+struct DecodedPart {
+    std::vector<uint8_t> bytes;
+    std::vector<uint32_t> entry_ends;  // packs: the separator after entry i is at entry_ends[i]
+};
+
+// Per-thread working memory of a SegmentDecoder: the pack used last, since consecutive segments
+// of a contig often sit in the same pack (no lock to take it again). It remembers which decoder
 // (which archive) the pack came from, so one thread's scratch may serve several decoders.
 struct SegmentScratch {
     uint64_t decoder = 0;  // SegmentDecoder::id() of the pack's decoder
-    uint32_t pack_group = UINT32_MAX;
-    uint32_t pack_index = UINT32_MAX;
-    std::vector<uint8_t> pack;
+    uint64_t key = UINT64_MAX;
+    std::shared_ptr<const DecodedPart> pack;
 };
 
+// What a decoder caches unless told otherwise (extraction sets it from the memory budget).
+inline constexpr uint64_t kDefaultDecoderCache = uint64_t(256) << 20;
+
 // Decodes segment (group, in-group id) of an archive. Thread-safe: decoded group references
-// are shared through a cache of at most `cache_bytes` (least recently used ones are dropped;
-// one in use stays valid); each thread passes its own SegmentScratch.
+// and packs are shared through a cache of at most `cache_bytes` (least recently used ones are
+// dropped; one in use stays valid): every segment of a pack is then read from one
+// decompression, as AGC's fast mode (getcol -f) does. Each thread passes its own scratch.
 class SegmentDecoder {
 public:
     // `version`: the archive's format (stream names and LZ-diff variant depend on it).
-    SegmentDecoder(const ArchiveReader& reader, const CompressionParams& params, uint64_t cache_bytes = UINT64_MAX,
+    SegmentDecoder(const ArchiveReader& reader, const CompressionParams& params, uint64_t cache_bytes = kDefaultDecoderCache,
                    uint32_t version = 3000);
-    explicit SegmentDecoder(const ArchiveCatalog& catalog, uint64_t cache_bytes = UINT64_MAX)
+    explicit SegmentDecoder(const ArchiveCatalog& catalog, uint64_t cache_bytes = kDefaultDecoderCache)
         : SegmentDecoder(catalog.reader(), catalog.params(), cache_bytes, catalog.version()) {}
     ~SegmentDecoder();
 
@@ -43,15 +54,19 @@ public:
 
     void set_cache_limit(uint64_t bytes);
     uint64_t cached_bytes() const;
-    // References decoded so far (a reference dropped and needed again counts twice).
+    // References and packs decoded so far (one dropped and needed again counts twice).
     uint64_t reference_loads() const;
+    uint64_t pack_loads() const;
 
 private:
-    struct CachedReference {
-        std::shared_ptr<const Codes> codes;
-        std::list<uint32_t>::iterator lru;  // position in lru_
+    struct Cached {
+        std::shared_ptr<const DecodedPart> part;
+        std::list<uint64_t>::iterator lru;  // position in lru_
     };
-    std::shared_ptr<const Codes> reference(uint32_t group) const;
+    // Part `key` from the cache, or decoded by `load` and cached.
+    template <typename Load>
+    std::shared_ptr<const DecodedPart> cached(uint64_t key, Load&& load) const;
+    std::shared_ptr<const DecodedPart> reference(uint32_t group) const;
     std::span<const uint8_t> entry(uint32_t group, uint32_t pack, uint32_t slot, SegmentScratch& scratch) const;
     void evict_locked() const;
 
@@ -60,9 +75,9 @@ private:
     uint32_t version_;
     uint64_t id_;
     mutable std::mutex mutex_;
-    mutable std::vector<CachedReference> references_;
-    mutable std::list<uint32_t> lru_;  // most recently used first
-    mutable uint64_t cached_bytes_ = 0, loads_ = 0;
+    mutable std::unordered_map<uint64_t, Cached> cache_;
+    mutable std::list<uint64_t> lru_;  // most recently used first
+    mutable uint64_t cached_bytes_ = 0, reference_loads_ = 0, pack_loads_ = 0;
     uint64_t cache_limit_;
 };
 

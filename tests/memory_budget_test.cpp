@@ -2,6 +2,13 @@
 // of create and getcol on a generated collection under a small budget.
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <sstream>
 
 #include "io/archive_catalog.h"
@@ -88,6 +95,55 @@ TEST(MemoryBudget, CreateAndGetcolStayUnderASmallBudget) {
     EXPECT_LT(lean.peak_rss_kib, all.peak_rss_kib);
 }
 
+// getcol and getset writing into a pipe whose reader is slow: the writer waits, the contigs in
+// flight stay bounded, and the peak stays within the budget (what the reader got is all of it).
+TEST(MemoryBudget, SlowConsumerStaysWithinTheBudget) {
+    BudgetCollection c;
+    std::vector<std::string> args{"create", "-t", "2", "-o", (c.dir / "a.agc").string()};
+    args.insert(args.end(), c.files.begin(), c.files.end());
+    ASSERT_EQ(run_cli(args).exit_code, 0);
+    const long fixed_kib = static_cast<long>(kFixedMemory / 1024);
+    const std::string expected = run_cli({"getcol", (c.dir / "a.agc").string()}).out;
+    for (const std::vector<std::string>& cmd :
+         {std::vector<std::string>{"getcol", "-t", "2", "--max-memory", "16", (c.dir / "a.agc").string()},
+          std::vector<std::string>{"getset", "-t", "2", "--max-memory", "16", (c.dir / "a.agc").string(), "ref", "sample1"}}) {
+        int fds[2];
+        ASSERT_EQ(::pipe(fds), 0);
+        const pid_t pid = ::fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            ::dup2(fds[1], 1);
+            ::close(fds[0]);
+            ::close(fds[1]);
+            const int devnull = ::open("/dev/null", O_WRONLY);
+            ::dup2(devnull, 2);
+            std::vector<char*> argv{const_cast<char*>(AGCFLOW_CLI_PATH)};
+            for (const auto& a : cmd) argv.push_back(const_cast<char*>(a.c_str()));
+            argv.push_back(nullptr);
+            ::execv(AGCFLOW_CLI_PATH, argv.data());
+            ::_exit(127);
+        }
+        ::close(fds[1]);
+        std::string got;
+        char buf[16384];
+        for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) {
+            got.append(buf, static_cast<size_t>(n));
+            ::usleep(200);  // ~80 MB/s at most: far slower than decoding
+        }
+        ::close(fds[0]);
+        int status = 0;
+        struct rusage usage {};
+        ::wait4(pid, &status, 0, &usage);
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << cmd[0];
+        EXPECT_LE(usage.ru_maxrss, 16 * 1024 + fixed_kib) << cmd[0];
+        if (cmd[0] == "getcol") {
+            EXPECT_TRUE(got == expected);
+        } else {
+            EXPECT_EQ(got.size(), expected.size());  // (the collection is these two samples)
+        }
+    }
+}
+
 TEST(MemoryBudget, TooSmallABudgetIsReportedNotFatal) {
     BudgetCollection c;
     std::vector<std::string> args{"create", "--max-memory", "20", "-o", (c.dir / "a.agc").string()};
@@ -108,14 +164,21 @@ TEST(SegmentDecoderCache, StaysWithinItsLimitAndDecodesTheSame) {
     args.insert(args.end(), c.files.begin(), c.files.end());
     ASSERT_EQ(run_cli(args).exit_code, 0);
     ArchiveCatalog catalog(c.dir / "a.agc", true);
-    SegmentDecoder unlimited(catalog.reader(), catalog.params());
+    SegmentDecoder unlimited(catalog.reader(), catalog.params(), UINT64_MAX);
     SegmentDecoder limited(catalog.reader(), catalog.params(), 64 * 1024);
     SegmentScratch s1, s2;
     Codes a, b;
     uint64_t segments = 0;
+    std::set<std::pair<uint32_t, uint32_t>> packs, references;  // (group, pack) touched
+    const uint32_t P = catalog.params().pack_cardinality;
     for (uint32_t si = 0; si < catalog.sample_names().size(); ++si)
         for (const ContigDesc& cd : catalog.sample(si).contigs)
             for (const SegmentDesc& d : cd.segments) {
+                if (d.group_id < 16)
+                    packs.emplace(d.group_id, d.in_group_id / P);
+                else if (d.in_group_id > 0)
+                    packs.emplace(d.group_id, (d.in_group_id - 1) / P);
+                if (d.group_id >= 16) references.emplace(d.group_id, 0);
                 unlimited.decode(d.group_id, d.in_group_id, a, s1);
                 limited.decode(d.group_id, d.in_group_id, b, s2);
                 ASSERT_EQ(a, b);
@@ -125,6 +188,10 @@ TEST(SegmentDecoderCache, StaysWithinItsLimitAndDecodesTheSame) {
     EXPECT_GT(segments, 4000u);
     EXPECT_GT(limited.reference_loads(), unlimited.reference_loads());  // evicted, decoded again
     EXPECT_GT(unlimited.cached_bytes(), 10'000'000u);
+    // With room, every pack and reference is decompressed once (as AGC's getcol -f), whatever
+    // the number of segments read from it.
+    EXPECT_EQ(unlimited.pack_loads(), packs.size());
+    EXPECT_EQ(unlimited.reference_loads(), references.size());
 }
 
 }  // namespace
