@@ -37,7 +37,7 @@ struct ContigRef {
 
 class ArchiveCatalog {
 public:
-    explicit ArchiveCatalog(const std::filesystem::path& path, bool prefetch = true);
+    explicit ArchiveCatalog(const std::filesystem::path& path, bool prefetch = false);
     ~ArchiveCatalog();
 
     const ArchiveReader& reader() const { return *reader_; }

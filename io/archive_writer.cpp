@@ -1,13 +1,19 @@
 #include "io/archive_writer.h"
 
+#include <xxhash.h>
+
 #include "io/error.h"
+#include "io/part_checksums.h"
 #include "io/varint.h"
 
 namespace agcflow {
 
 uint32_t ArchiveWriter::register_stream(const std::string& name) {
     auto [it, added] = ids_.emplace(name, static_cast<uint32_t>(streams_.size()));
-    if (added) streams_.push_back(StreamInfo{name, 0, {}});
+    if (added) {
+        streams_.push_back(StreamInfo{name, 0, {}});
+        hashes_.emplace_back();
+    }
     return it->second;
 }
 
@@ -21,6 +27,17 @@ void ArchiveWriter::add_part(uint32_t stream, std::span<const uint8_t> payload, 
     Bytes head;
     put_av(head, metadata);
     streams_.at(stream).parts.push_back({out_.position(), payload.size()});
+    if (checksums_) {
+        // The record as a reader sees it: nothing for an empty part (its metadata is never read).
+        XXH3_state_t* st = XXH3_createState();
+        XXH3_64bits_reset(st);
+        if (!payload.empty()) {
+            XXH3_64bits_update(st, head.data(), head.size());
+            XXH3_64bits_update(st, payload.data(), payload.size());
+        }
+        hashes_[stream].push_back(XXH3_64bits_digest(st));
+        XXH3_freeState(st);
+    }
     out_.write(head);
     out_.write(payload);
 }
@@ -37,6 +54,12 @@ void ArchiveWriter::flush_buffered() {
 
 void ArchiveWriter::finish() {
     flush_buffered();
+    if (checksums_) {
+        const auto listed = streams_;
+        const auto hashes = hashes_;
+        const auto payload = PartChecksums::encode(listed, hashes);
+        add_part(register_stream(kChecksumStream), payload, listed.size());
+    }
     Bytes footer;
     put_av(footer, streams_.size());
     for (const auto& s : streams_) {

@@ -18,7 +18,8 @@ namespace agcflow {
 
 class ArchiveWriter {
 public:
-    explicit ArchiveWriter(OutputFile& out) : out_(out) {}
+    // With `checksums`, finish() adds the part checksums stream (io/part_checksums.h).
+    explicit ArchiveWriter(OutputFile& out, bool checksums = false) : out_(out), checksums_(checksums) {}
 
     // Registers a stream (or returns the id of one registered before). Ids count from 0 in
     // registration order, which is also the footer order.
@@ -37,7 +38,9 @@ public:
 
 private:
     OutputFile& out_;
+    bool checksums_;
     std::vector<StreamInfo> streams_;
+    std::vector<std::vector<uint64_t>> hashes_;  // per stream, per part (with checksums)
     std::unordered_map<std::string, uint32_t> ids_;
     std::map<uint32_t, std::vector<std::pair<std::vector<uint8_t>, uint64_t>>> queue_;
 };

@@ -167,7 +167,8 @@ void decode_contig_names(std::span<const uint8_t> raw, std::span<SampleDesc> bat
     }
 }
 
-std::vector<uint8_t> encode_segment_details(std::span<const SampleDesc> batch, uint32_t raw_length_prediction) {
+std::vector<uint8_t> encode_segment_details(std::span<const SampleDesc> batch, uint32_t raw_length_prediction,
+                                            const CompressionProfile& profile) {
     std::array<std::vector<uint8_t>, 5> sub;
     put_cv(sub[0], static_cast<uint32_t>(batch.size()));
     InGroupPredictor pred;
@@ -195,7 +196,7 @@ std::vector<uint8_t> encode_segment_details(std::span<const SampleDesc> batch, u
         }
     }
     std::array<std::vector<uint8_t>, 5> packed;
-    for (int i = 0; i < 5; ++i) packed[i] = zstd_compress(sub[i], kDetailsZstdLevel);
+    for (int i = 0; i < 5; ++i) packed[i] = zstd_compress(sub[i], profile.details_level, profile.frame_checksums);
     std::vector<uint8_t> out;
     for (int i = 0; i < 5; ++i) {
         put_cv(out, static_cast<uint32_t>(sub[i].size()));

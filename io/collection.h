@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "io/compression_profile.h"
+
 namespace agcflow {
 
 struct SegmentDesc {
@@ -28,10 +30,6 @@ struct SampleDesc {
     std::vector<ContigDesc> contigs;
 };
 
-// zstd levels AGC uses for the collection streams.
-inline constexpr int kSamplesZstdLevel = 19;
-inline constexpr int kContigsZstdLevel = 18;
-inline constexpr int kDetailsZstdLevel = 19;
 
 // ---- collection-samples (raw, before zstd) ----
 std::vector<uint8_t> encode_sample_names(const std::vector<std::string>& names);
@@ -45,7 +43,8 @@ void decode_contig_names(std::span<const uint8_t> raw, std::span<SampleDesc> bat
 
 // ---- collection-details: one batch (the whole part payload, five zstd frames inside) ----
 // `raw_length_prediction` is segment_size + k from the params stream.
-std::vector<uint8_t> encode_segment_details(std::span<const SampleDesc> batch, uint32_t raw_length_prediction);
+std::vector<uint8_t> encode_segment_details(std::span<const SampleDesc> batch, uint32_t raw_length_prediction,
+                                            const CompressionProfile& profile = agc_profile());
 // Fills contigs[].segments of each sample; contig counts must agree with decode_contig_names.
 void decode_segment_details(std::span<const uint8_t> payload, std::span<SampleDesc> batch,
                             uint32_t raw_length_prediction);

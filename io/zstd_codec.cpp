@@ -2,7 +2,10 @@
 
 #include <zstd.h>
 
+#include <atomic>
 #include <memory>
+
+#include <unistd.h>
 
 #include "io/error.h"
 
@@ -17,7 +20,7 @@ struct DCtxDeleter {
 };
 }  // namespace
 
-std::vector<uint8_t> zstd_compress(std::span<const uint8_t> src, int level) {
+std::vector<uint8_t> zstd_compress(std::span<const uint8_t> src, int level, bool checksum) {
     // Each thread keeps a context for the usual small inputs; a large input (its workspace at
     // the high levels can take ~50 MB) gets one of its own, freed at once, so that no thread
     // holds on to such a workspace.
@@ -30,7 +33,16 @@ std::vector<uint8_t> zstd_compress(std::span<const uint8_t> src, int level) {
         ctx = own.get();
     }
     std::vector<uint8_t> out(ZSTD_compressBound(src.size()));
-    size_t n = ZSTD_compressCCtx(ctx, out.data(), out.size(), src.data(), src.size(), level);
+    size_t n;
+    if (!checksum) {
+        n = ZSTD_compressCCtx(ctx, out.data(), out.size(), src.data(), src.size(), level);  // AGC's call
+    } else {
+        ZSTD_CCtx_reset(ctx, ZSTD_reset_session_and_parameters);
+        ZSTD_CCtx_setParameter(ctx, ZSTD_c_compressionLevel, level);
+        ZSTD_CCtx_setParameter(ctx, ZSTD_c_checksumFlag, 1);
+        n = ZSTD_compress2(ctx, out.data(), out.size(), src.data(), src.size());
+        ZSTD_CCtx_reset(ctx, ZSTD_reset_session_and_parameters);
+    }
     if (ZSTD_isError(n)) throw Error::internal(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
     out.resize(n);
     return out;
@@ -46,14 +58,62 @@ static size_t decompress_one_frame(std::span<const uint8_t> src, std::vector<uin
     return n;
 }
 
+namespace {
+std::atomic<uint64_t> g_limit{0};
+
+uint64_t default_limit() {
+    const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+    const uint64_t mem = pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : uint64_t(8) << 30;
+    return mem / 2;
+}
+
+// zstd's densest block: an RLE block of 128 KiB from a 4-byte record.
+constexpr uint64_t kMaxRatio = 32768;
+
+// Checks a size read from the archive before it is allocated.
+void check_raw_size(std::span<const uint8_t> src, uint64_t raw_size, bool exact, const std::string& what,
+                    uint64_t limit) {
+    unsigned long long content = ZSTD_getFrameContentSize(src.data(), src.size());
+    if (content == ZSTD_CONTENTSIZE_ERROR) {
+        // Not a frame: the decompression says why, in zstd's words.
+        std::vector<uint8_t> none;
+        decompress_one_frame(src, none, what);
+        content = ZSTD_CONTENTSIZE_UNKNOWN;
+    }
+    if (exact && content != ZSTD_CONTENTSIZE_UNKNOWN && content != raw_size)
+        throw Error::corrupt("corrupt archive: " + what + ": the frame holds " + std::to_string(content) +
+                             " bytes, the archive says " + std::to_string(raw_size));
+    const uint64_t most = content != ZSTD_CONTENTSIZE_UNKNOWN ? content : uint64_t(src.size()) * kMaxRatio + (128u << 10);
+    if (raw_size > most && content == ZSTD_CONTENTSIZE_UNKNOWN)
+        throw Error::corrupt("corrupt archive: " + what + ": " + std::to_string(raw_size) + " bytes cannot come from " +
+                             std::to_string(src.size()) + " compressed");
+    const uint64_t need = std::min<uint64_t>(raw_size, most);
+    if (need > limit)
+        throw Error(ErrorKind::no_memory, "out of memory: " + what + " would take " + std::to_string(need) +
+                                              " bytes, more than the limit of " + std::to_string(limit));
+}
+}  // namespace
+
+uint64_t decompression_limit() {
+    const uint64_t v = g_limit.load(std::memory_order_relaxed);
+    return v ? v : default_limit();
+}
+
+void set_decompression_limit(uint64_t bytes) { g_limit.store(bytes, std::memory_order_relaxed); }
+
 void zstd_decompress_frame_upto(std::span<const uint8_t> src, size_t max_size, std::vector<uint8_t>& out,
-                                const std::string& what) {
+                                const std::string& what, uint64_t limit) {
+    check_raw_size(src, max_size, false, what, limit);
+    const unsigned long long content = ZSTD_getFrameContentSize(src.data(), src.size());
+    if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != ZSTD_CONTENTSIZE_ERROR && content < max_size)
+        max_size = static_cast<size_t>(content);
     out.resize(max_size);
     out.resize(decompress_one_frame(src, out, what));
 }
 
 void zstd_decompress_frame(std::span<const uint8_t> src, size_t raw_size, std::vector<uint8_t>& out,
-                           const std::string& what) {
+                           const std::string& what, uint64_t limit) {
+    check_raw_size(src, raw_size, true, what, limit);
     out.resize(raw_size);
     size_t n = decompress_one_frame(src, out, what);
     if (n != raw_size)

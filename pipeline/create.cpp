@@ -325,7 +325,7 @@ public:
         reference_kmers_.singletons = std::move(selection.singletons);
         reference_kmers_.duplicates = std::move(selection.duplicates);
         for (uint32_t g = 0; g < kNumRawGroups; ++g)
-            groups_.push_back(std::make_unique<GroupStore>(g, cfg_.pack_cardinality, cfg_.min_match_len));
+            groups_.push_back(std::make_unique<GroupStore>(g, cfg_.pack_cardinality, cfg_.min_match_len, cfg_.profile));
     }
 
     // Appending: splitters, group keys and groups as the input archive left them.
@@ -370,7 +370,7 @@ public:
                         start = i + 1;
                     }
             }
-            groups_.push_back(GroupStore::reopen(g, P, cfg_.min_match_len, std::move(ref), full, std::move(last)));
+            groups_.push_back(GroupStore::reopen(g, P, cfg_.min_match_len, std::move(ref), full, std::move(last), cfg_.profile));
         }
         if (groups_.size() < kNumRawGroups) throw Error(ErrorKind::unsupported, r.path().string() + ": archive has no raw groups; cannot append");
         if (cfg_.adaptive) reference_kmers_for_adaptive_append(in);
@@ -524,7 +524,7 @@ public:
             (void)key;
         }
         for (auto& [key, g] : new_ids) {
-            groups_[g] = std::make_unique<GroupStore>(g, cfg_.pack_cardinality, cfg_.min_match_len);
+            groups_[g] = std::make_unique<GroupStore>(g, cfg_.pack_cardinality, cfg_.min_match_len, cfg_.profile);
             map_.add(key, g);
         }
         distribute_raw(by_group);
@@ -585,7 +585,7 @@ private:
 class OrderedWriter {
 public:
     OrderedWriter(OutputFile& out, const CreateConfig& cfg)
-        : out_(out), writer_(out), cfg_(cfg), file_type_info_(kFileTypeInfo) {
+        : out_(out), writer_(out, cfg.profile.frame_checksums), cfg_(cfg), file_type_info_(kFileTypeInfo) {
         samples_stream_ = writer_.register_stream("collection-samples");
         contigs_stream_ = writer_.register_stream("collection-contigs");
         details_stream_ = writer_.register_stream("collection-details");
@@ -597,7 +597,7 @@ public:
     // group's reference and full packs, copied as they are; the last partial collection batch is
     // re-encoded with the new samples, and each group's last pack stays open.
     OrderedWriter(OutputFile& out, const CreateConfig& cfg, const ArchiveCatalog& in, uint32_t groups)
-        : out_(out), writer_(out), cfg_(cfg), file_type_info_(in.file_type_info()) {
+        : out_(out), writer_(out, cfg.profile.frame_checksums), cfg_(cfg), file_type_info_(in.file_type_info()) {
         const ArchiveReader& r = in.reader();
         samples_stream_ = writer_.register_stream("collection-samples");
         contigs_stream_ = writer_.register_stream("collection-contigs");
@@ -701,7 +701,7 @@ public:
         std::vector<std::string> names;
         for (auto& smp : samples_) names.push_back(smp.name);
         auto raw = encode_sample_names(names);
-        writer_.add_part(samples_stream_, zstd_compress(raw, kSamplesZstdLevel), raw.size());
+        writer_.add_part(samples_stream_, zstd_compress(raw, cfg_.profile.samples_level, cfg_.profile.frame_checksums), raw.size());
         writer_.finish();
     }
 
@@ -713,8 +713,8 @@ private:
     void write_collection_batch(uint32_t from, uint32_t to) {
         std::span<const SampleDesc> batch(samples_.data() + from, to - from);
         auto names = encode_contig_names(batch);
-        writer_.add_part(contigs_stream_, zstd_compress(names, kContigsZstdLevel), names.size());
-        writer_.add_part(details_stream_, encode_segment_details(batch, cfg_.segment_size + cfg_.k), 0);
+        writer_.add_part(contigs_stream_, zstd_compress(names, cfg_.profile.contigs_level, cfg_.profile.frame_checksums), names.size());
+        writer_.add_part(details_stream_, encode_segment_details(batch, cfg_.segment_size + cfg_.k, cfg_.profile), 0);
         for (uint32_t i = from; i < to; ++i) std::vector<ContigDesc>().swap(samples_[i].contigs);
         stored_ = std::max(stored_, to);
     }
@@ -956,7 +956,7 @@ void create_archive(InputSet& inputs, OutputFile& out, const CreateConfig& cfg, 
 
 void append_archive(const std::filesystem::path& input, InputSet& samples, OutputFile& out, CreateConfig cfg,
                     Operation& op) {
-    ArchiveCatalog in(input, true);
+    ArchiveCatalog in(input, false);
     if (in.version() < 3000)
         throw Error(ErrorKind::unsupported,
                     input.string() + ": appending to a format " + std::to_string(in.version() / 1000) + "." +

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "io/compression_profile.h"
 #include "io/output_file.h"
 #include "pipeline/input_set.h"
 #include "pipeline/operation.h"
@@ -33,6 +34,10 @@ struct CreateConfig {
     // Contigs are searched for splitters in pieces of this many bases, one task each (a long
     // chromosome is not one task on many cores). Never changes the archive.
     uint64_t cut_piece = uint64_t(1) << 20;
+    // zstd levels (AGC's: what byte identity needs) and frame checksums. With
+    // profile.frame_checksums the archive also gets the part checksums stream
+    // (io/part_checksums.h): create --checksums.
+    CompressionProfile profile;
 };
 
 // Writes the archive of `inputs` to `out` and commits it (the first input is the reference).

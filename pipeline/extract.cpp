@@ -61,6 +61,7 @@ void Extractor::run(const std::vector<Task>& tasks,
         plan_extract_memory(config_.max_memory, longest, static_cast<uint32_t>(arena_threads(config_.threads)),
                             config_.streaming);
     decoder_->set_cache_limit(plan.reference_cache);
+    decoder_->set_part_limit(config_.max_memory ? config_.max_memory : default_memory_budget());
     const size_t tokens = plan.tokens;
     std::atomic<size_t> next{0};
     // One Item per token, reused: a contig's formatted bytes go into a buffer that already has
@@ -203,6 +204,7 @@ uint64_t Extractor::range_budget() {
     const uint64_t budget = config_.max_memory ? config_.max_memory : default_memory_budget();
     const uint64_t window = config_.streaming ? 1 : std::max<uint64_t>(budget / 2, 16 * kMiB);
     decoder_->set_cache_limit(std::max<uint64_t>(budget > window ? budget - window : 0, 8 * kMiB));
+    decoder_->set_part_limit(budget);
     return window;
 }
 

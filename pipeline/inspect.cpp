@@ -124,12 +124,7 @@ uint32_t archive_version(const std::map<std::string, std::string>& fti) {
     return *major * 1000 + *minor;
 }
 
-uint64_t footer_length(const ArchiveReader& reader) {
-    auto b = reader.bytes();
-    uint64_t f = 0;
-    for (int i = 0; i < 8; ++i) f |= static_cast<uint64_t>(b[b.size() - 8 + i]) << (8 * i);
-    return f;
-}
+uint64_t footer_length(const ArchiveReader& reader) { return reader.file_size() - 8 - reader.footer_start(); }
 
 // Text without control characters, for one-line output.
 std::string printable(const std::string& s) {
@@ -453,7 +448,7 @@ std::string locate_offset(const ArchiveReader& reader, uint64_t off) {
     if (off >= size - 8) return "in the footer length (last 8 bytes)";
     const uint64_t footer_start = size - 8 - footer_length(reader);
     if (off >= footer_start) return "in the footer, byte " + std::to_string(off - footer_start);
-    auto bytes = reader.bytes();
+    const auto bytes = reader.read(0, reader.file_size());
     for (const auto& s : reader.streams())
         for (size_t i = 0; i < s.parts.size(); ++i) {
             const PartLocation& loc = s.parts[i];
@@ -683,7 +678,7 @@ DiffResult diff_archives(const std::filesystem::path& a, const std::filesystem::
     r.size_a = ra.file_size();
     r.size_b = rb.file_size();
 
-    auto ba = ra.bytes(), bb = rb.bytes();
+    const auto ba = ra.read(0, ra.file_size()), bb = rb.read(0, rb.file_size());
     auto mm = std::mismatch(ba.begin(), ba.end(), bb.begin(), bb.end());
     r.bytes_identical = mm.first == ba.end() && mm.second == bb.end();
     if (r.bytes_identical) {

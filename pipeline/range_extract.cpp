@@ -56,6 +56,7 @@ RangeExtractStats extract_ranges(const ArchiveCatalog& catalog, const SegmentDec
         std::vector<Touch> touches;
         std::unordered_map<uint64_t, uint32_t> slot_of;  // segment key -> index into `keys`
         std::vector<uint64_t> keys;
+        std::vector<uint32_t> lengths;  // per key: the length its (first) descriptor gives
         uint64_t held = 0;
         while (next < ranges.size()) {
             const RangeRequest& r = ranges[next];
@@ -78,7 +79,10 @@ RangeExtractStats extract_ranges(const ArchiveCatalog& catalog, const SegmentDec
             held += cost;
             for (size_t s = t.first; s < t.last; ++s) {
                 const uint64_t key = segment_key(t.contig->segments[s]);
-                if (slot_of.emplace(key, static_cast<uint32_t>(keys.size())).second) keys.push_back(key);
+                if (slot_of.emplace(key, static_cast<uint32_t>(keys.size())).second) {
+                    keys.push_back(key);
+                    lengths.push_back(t.contig->segments[s].raw_length);
+                }
                 ++stats.segment_uses;
             }
             touches.push_back(t);
@@ -113,7 +117,8 @@ RangeExtractStats extract_ranges(const ArchiveCatalog& catalog, const SegmentDec
             for (size_t i = run_starts[run]; i < run_starts[run + 1]; ++i) {
                 const uint64_t key = keys[order[i]];
                 try {
-                    decoder.decode(static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key), decoded[order[i]], scratch);
+                    decoder.decode(static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key), decoded[order[i]], scratch,
+                                   lengths[order[i]]);
                 } catch (...) {
                     failed[order[i]] = std::current_exception();
                     scratch = SegmentScratch();

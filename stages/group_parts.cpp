@@ -45,9 +45,9 @@ void unpack_tuples_as(std::span<const uint8_t> tuples, size_t n, Codes& out) {
 
 // Stores `raw` as zstd(level) + marker when that is smaller than `plain_size`, else plain.
 EncodedPart compress_or_store(std::span<const uint8_t> to_compress, std::span<const uint8_t> plain, int level,
-                              uint8_t marker) {
+                              uint8_t marker, bool checksum) {
     EncodedPart p;
-    auto z = zstd_compress(to_compress, level);
+    auto z = zstd_compress(to_compress, level, checksum);
     if (z.size() + 1 < plain.size()) {
         z.push_back(marker);
         p.payload = std::move(z);
@@ -136,28 +136,29 @@ bool is_periodic(std::span<const uint8_t> codes) {
     return false;
 }
 
-EncodedPart encode_reference_part(std::span<const uint8_t> codes) {
+EncodedPart encode_reference_part(std::span<const uint8_t> codes, const CompressionProfile& profile) {
     // Repetitive sequences compress better as plain bytes; others as tuples.
     if (!is_periodic(codes)) {
         auto tuples = pack_tuples(codes);
-        return compress_or_store(tuples, codes, kReferenceTupleZstdLevel, 1);
+        return compress_or_store(tuples, codes, profile.reference_tuple_level, 1, profile.frame_checksums);
     }
-    return compress_or_store(codes, codes, kReferencePlainZstdLevel, 0);
+    return compress_or_store(codes, codes, profile.reference_plain_level, 0, profile.frame_checksums);
 }
 
-Codes decode_reference_part(uint64_t metadata, std::span<const uint8_t> payload, const std::string& what) {
+Codes decode_reference_part(uint64_t metadata, std::span<const uint8_t> payload, const std::string& what,
+                            uint64_t limit) {
     if (metadata == 0) return Codes(payload.begin(), payload.end());
     if (payload.empty()) throw Error::corrupt("corrupt archive: " + what + ": empty reference part");
     uint8_t marker = payload.back();
     auto frame = payload.first(payload.size() - 1);
     if (marker == 0) {
         Codes out;
-        zstd_decompress_frame(frame, metadata, out, what);
+        zstd_decompress_frame(frame, metadata, out, what, limit);
         return out;
     }
     // Tuples: the stream is at most metadata + 1 bytes; zstd tells its exact size.
     std::vector<uint8_t> tuples;
-    zstd_decompress_frame_upto(frame, metadata + 1, tuples, what);
+    zstd_decompress_frame_upto(frame, metadata + 1, tuples, what, limit);
     Codes out = unpack_tuples(tuples, what);
     if (out.size() != metadata)
         throw Error::corrupt("corrupt archive: " + what + ": reference length " + std::to_string(out.size()) +
@@ -165,7 +166,7 @@ Codes decode_reference_part(uint64_t metadata, std::span<const uint8_t> payload,
     return out;
 }
 
-EncodedPart encode_pack(const std::vector<std::vector<uint8_t>>& entries) {
+EncodedPart encode_pack(const std::vector<std::vector<uint8_t>>& entries, const CompressionProfile& profile) {
     std::vector<uint8_t> pack;
     size_t total = entries.size();
     for (auto& e : entries) total += e.size();
@@ -174,16 +175,17 @@ EncodedPart encode_pack(const std::vector<std::vector<uint8_t>>& entries) {
         pack.insert(pack.end(), e.begin(), e.end());
         pack.push_back(kPackSeparator);
     }
-    return compress_or_store(pack, pack, kPackZstdLevel, 0);
+    return compress_or_store(pack, pack, profile.pack_level, 0, profile.frame_checksums);
 }
 
-std::vector<uint8_t> decode_pack(uint64_t metadata, std::span<const uint8_t> payload, const std::string& what) {
+std::vector<uint8_t> decode_pack(uint64_t metadata, std::span<const uint8_t> payload, const std::string& what,
+                                 uint64_t limit) {
     std::vector<uint8_t> out;
     if (metadata == 0) {
         out.assign(payload.begin(), payload.end());
         return out;
     }
-    zstd_decompress_frame(payload, metadata, out, what);
+    zstd_decompress_frame(payload, metadata, out, what, limit);
     return out;
 }
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "io/compression_profile.h"
+#include "io/zstd_codec.h"
 #include "stages/nucleotide.h"
 
 namespace agcflow {
@@ -15,9 +17,6 @@ namespace agcflow {
 inline constexpr uint8_t kPackSeparator = 0xFF;
 inline constexpr uint8_t kRawGroupPlaceholder = 0x7F;
 inline constexpr uint32_t kNumRawGroups = 16;
-inline constexpr int kReferencePlainZstdLevel = 19;
-inline constexpr int kReferenceTupleZstdLevel = 13;
-inline constexpr int kPackZstdLevel = 17;
 
 // A part ready for the archive: its payload and its metadata varint value.
 struct EncodedPart {
@@ -36,14 +35,17 @@ Codes unpack_tuples(std::span<const uint8_t> tuples, const std::string& what);
 
 // ---- the reference part of an LZ group ----
 // AGC's choice: a periodicity test picks tuples+zstd(13) or zstd(19); stored raw when not smaller.
-EncodedPart encode_reference_part(std::span<const uint8_t> codes);
-Codes decode_reference_part(uint64_t metadata, std::span<const uint8_t> payload, const std::string& what);
+EncodedPart encode_reference_part(std::span<const uint8_t> codes, const CompressionProfile& profile = agc_profile());
+// (`limit`: the most the decompressed part may take, see zstd_decompress_frame)
+Codes decode_reference_part(uint64_t metadata, std::span<const uint8_t> payload, const std::string& what,
+                            uint64_t limit = decompression_limit());
 
 // ---- packs (delta or raw) ----
 // Entries each followed by 0xFF, zstd(17) + a 0x00 marker, or stored when that is not smaller.
-EncodedPart encode_pack(const std::vector<std::vector<uint8_t>>& entries);
+EncodedPart encode_pack(const std::vector<std::vector<uint8_t>>& entries, const CompressionProfile& profile = agc_profile());
 // The pack's raw bytes (entries with separators).
-std::vector<uint8_t> decode_pack(uint64_t metadata, std::span<const uint8_t> payload, const std::string& what);
+std::vector<uint8_t> decode_pack(uint64_t metadata, std::span<const uint8_t> payload, const std::string& what,
+                                 uint64_t limit = decompression_limit());
 // Entry `slot` of a decoded pack; Error naming `what` if the pack has no such entry.
 std::span<const uint8_t> pack_entry(std::span<const uint8_t> pack, uint32_t slot, const std::string& what);
 

@@ -4,8 +4,9 @@
 
 namespace agcflow {
 
-GroupStore::GroupStore(uint32_t group_id, uint32_t pack_cardinality, uint32_t min_match_len)
-    : id_(group_id), pack_cardinality_(pack_cardinality), min_match_len_(min_match_len) {
+GroupStore::GroupStore(uint32_t group_id, uint32_t pack_cardinality, uint32_t min_match_len,
+                       const CompressionProfile& profile)
+    : id_(group_id), profile_(&profile), pack_cardinality_(pack_cardinality), min_match_len_(min_match_len) {
     if (is_raw()) {
         pack_.push_back({kRawGroupPlaceholder});
         count_ = 1;
@@ -14,8 +15,9 @@ GroupStore::GroupStore(uint32_t group_id, uint32_t pack_cardinality, uint32_t mi
 
 std::unique_ptr<GroupStore> GroupStore::reopen(uint32_t group_id, uint32_t pack_cardinality, uint32_t min_match_len,
                                                std::optional<Codes> reference, uint32_t entries_in_full_packs,
-                                               std::vector<std::vector<uint8_t>> last_pack) {
-    auto g = std::make_unique<GroupStore>(group_id, pack_cardinality, min_match_len);
+                                               std::vector<std::vector<uint8_t>> last_pack,
+                                               const CompressionProfile& profile) {
+    auto g = std::make_unique<GroupStore>(group_id, pack_cardinality, min_match_len, profile);
     g->pack_ = std::move(last_pack);
     g->count_ = entries_in_full_packs + static_cast<uint32_t>(g->pack_.size());
     if (reference) {
@@ -28,7 +30,7 @@ std::unique_ptr<GroupStore> GroupStore::reopen(uint32_t group_id, uint32_t pack_
 }
 
 void GroupStore::flush_pack(std::vector<GroupPart>& parts) {
-    parts.push_back({false, encode_pack(pack_)});
+    parts.push_back({false, encode_pack(pack_, *profile_)});
     pack_.clear();
 }
 
@@ -41,7 +43,7 @@ uint32_t GroupStore::add(std::vector<uint8_t>&& segment, std::vector<GroupPart>&
     }
     if (count_ == 0) {
         // The first segment becomes the reference, id 0.
-        parts.push_back({true, encode_reference_part(segment)});
+        parts.push_back({true, encode_reference_part(segment, *profile_)});
         ref_size_ = segment.size() + 1;
         encoder_ = std::make_unique<LzEncoder>(std::move(segment), min_match_len_);
         count_ = 1;

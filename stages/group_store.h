@@ -25,7 +25,8 @@ struct GroupPart {
 class GroupStore {
 public:
     // A raw group gets AGC's 0x7F placeholder as entry 0.
-    GroupStore(uint32_t group_id, uint32_t pack_cardinality, uint32_t min_match_len);
+    GroupStore(uint32_t group_id, uint32_t pack_cardinality, uint32_t min_match_len,
+               const CompressionProfile& profile = agc_profile());
 
     // A group of an archive being appended to: its reference (none for a raw group), the
     // number of entries in its full packs, and the entries of its last pack, which stays
@@ -33,7 +34,8 @@ public:
     // routing until a segment is first added to it.
     static std::unique_ptr<GroupStore> reopen(uint32_t group_id, uint32_t pack_cardinality, uint32_t min_match_len,
                                               std::optional<Codes> reference, uint32_t entries_in_full_packs,
-                                              std::vector<std::vector<uint8_t>> last_pack);
+                                              std::vector<std::vector<uint8_t>> last_pack,
+                                              const CompressionProfile& profile = agc_profile());
 
     uint32_t id() const { return id_; }
     bool is_raw() const { return id_ < kNumRawGroups; }
@@ -54,6 +56,7 @@ private:
     void flush_pack(std::vector<GroupPart>& parts);
 
     uint32_t id_;
+    const CompressionProfile* profile_;
     uint32_t pack_cardinality_;
     uint32_t min_match_len_;
     uint32_t count_ = 0;  // AGC's no_seqs: ids handed out so far (reference/placeholder included)

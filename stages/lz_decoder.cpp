@@ -45,7 +45,7 @@ private:
 }  // namespace
 
 void lz_decode(std::span<const uint8_t> reference, std::span<const uint8_t> encoded, uint32_t min_match_len,
-               Codes& out, const std::string& what, LzVersion version) {
+               Codes& out, const std::string& what, LzVersion version, uint64_t max_size) {
     const bool v2 = version == LzVersion::v2;
     out.clear();
     EntryCursor c(encoded, what);
@@ -67,6 +67,8 @@ void lz_decode(std::span<const uint8_t> reference, std::span<const uint8_t> enco
             c.skip();
             int64_t n = c.number() + kMinNRun;
             if (n < 0) c.fail("negative N-run");
+            if (static_cast<uint64_t>(n) > max_size - std::min<uint64_t>(max_size, out.size()))
+                c.fail("N-run past the segment's length");
             c.skip();  // the run terminator
             out.insert(out.end(), static_cast<size_t>(n), kCodeN);
         } else {
@@ -82,6 +84,8 @@ void lz_decode(std::span<const uint8_t> reference, std::span<const uint8_t> enco
             if (c.peek() != '.') c.fail("match not terminated");
             c.skip();
             if (pos < 0 || len < 0 || pos > ref_len || len > ref_len - pos) c.fail("match outside the reference");
+            if (static_cast<uint64_t>(len) > max_size - std::min<uint64_t>(max_size, out.size()))
+                c.fail("match past the segment's length");
             out.insert(out.end(), reference.begin() + pos, reference.begin() + pos + len);
             pred = pos + len;
         }

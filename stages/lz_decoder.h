@@ -15,8 +15,11 @@ namespace agcflow {
 enum class LzVersion { v1, v2 };
 
 // Appends the decoded segment to `out` (cleared first). Matches that point outside the
-// reference and unterminated numbers throw Error("corrupt archive: <what>: ...").
+// reference, unterminated numbers, and output longer than `max_size` (the segment's length as
+// its descriptor gives it: a corrupt N-run count cannot make it grow without bound) throw
+// Error("corrupt archive: <what>: ...").
 void lz_decode(std::span<const uint8_t> reference, std::span<const uint8_t> encoded, uint32_t min_match_len,
-               Codes& out, const std::string& what = "LZ-diff entry", LzVersion version = LzVersion::v2);
+               Codes& out, const std::string& what = "LZ-diff entry", LzVersion version = LzVersion::v2,
+               uint64_t max_size = UINT32_MAX);
 
 }  // namespace agcflow

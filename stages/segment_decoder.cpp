@@ -82,7 +82,7 @@ std::shared_ptr<const DecodedPart> SegmentDecoder::reference(uint32_t group) con
     return cached(part_key(group, kReferenceSlot), [&] {
         const std::string name = reference_stream_name(group, version_);
         Part p = reader_.part(name, 0);
-        return DecodedPart{decode_reference_part(p.metadata, p.payload, "stream " + name), {}};
+        return DecodedPart{decode_reference_part(p.metadata, p.payload, "stream " + name, part_limit_), {}};
     });
 }
 
@@ -93,7 +93,8 @@ std::span<const uint8_t> SegmentDecoder::entry(uint32_t group, uint32_t pack, ui
         scratch.pack = cached(key, [&] {
             const std::string name = delta_stream_name(group, version_);
             Part p = reader_.part(name, pack);
-            DecodedPart d{decode_pack(p.metadata, p.payload, "stream " + name + " part " + std::to_string(pack)), {}};
+            DecodedPart d{decode_pack(p.metadata, p.payload, "stream " + name + " part " + std::to_string(pack), part_limit_),
+                          {}};
             for (uint32_t i = 0; i < d.bytes.size(); ++i)
                 if (d.bytes[i] == kPackSeparator) d.entry_ends.push_back(i);
             return d;
@@ -109,7 +110,7 @@ std::span<const uint8_t> SegmentDecoder::entry(uint32_t group, uint32_t pack, ui
     return std::span<const uint8_t>(d.bytes).subspan(begin, d.entry_ends[slot] - begin);
 }
 
-void SegmentDecoder::decode(uint32_t group, uint32_t id, Codes& out, SegmentScratch& scratch) const {
+void SegmentDecoder::decode(uint32_t group, uint32_t id, Codes& out, SegmentScratch& scratch, uint64_t length) const {
     const uint32_t P = params_.pack_cardinality;
     if (group < kNumRawGroups) {
         auto e = entry(group, id / P, id % P, scratch);
@@ -124,7 +125,7 @@ void SegmentDecoder::decode(uint32_t group, uint32_t id, Codes& out, SegmentScra
     auto e = entry(group, (id - 1) / P, (id - 1) % P, scratch);
     lz_decode(ref->bytes, e, params_.min_match_len, out,
               "stream " + delta_stream_name(group, version_) + " entry " + std::to_string(id),
-              version_ < 2000 ? LzVersion::v1 : LzVersion::v2);
+              version_ < 2000 ? LzVersion::v1 : LzVersion::v2, length);
 }
 
 void assemble_contig(const ContigDesc& contig, const SegmentDecoder& decoder, uint32_t k, BaseRange range,
@@ -143,7 +144,7 @@ void assemble_contig(const ContigDesc& contig, const SegmentDecoder& decoder, ui
             continue;
         }
         if (pos > to) break;
-        decoder.decode(d.group_id, d.in_group_id, seg, scratch);
+        decoder.decode(d.group_id, d.in_group_id, seg, scratch, d.raw_length);
         if (seg.size() != d.raw_length)
             throw Error::corrupt("corrupt archive: segment of group " + std::to_string(d.group_id) + " id " +
                         std::to_string(d.in_group_id) + " decodes to " + std::to_string(seg.size()) +

@@ -2,6 +2,7 @@
 // (agc-archive-format.md §9, §11).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include "io/archive_catalog.h"
 #include "io/archive_reader.h"
+#include "io/zstd_codec.h"
 #include "stages/nucleotide.h"
 
 namespace agcflow {
@@ -48,11 +50,16 @@ public:
         : SegmentDecoder(catalog.reader(), catalog.params(), cache_bytes, catalog.version()) {}
     ~SegmentDecoder();
 
-    void decode(uint32_t group, uint32_t in_group_id, Codes& out, SegmentScratch& scratch) const;
+    // `length`: the segment's length by its descriptor (what a corrupt entry may not exceed).
+    void decode(uint32_t group, uint32_t in_group_id, Codes& out, SegmentScratch& scratch,
+                uint64_t length = UINT32_MAX) const;
     // Unique among all decoders this process makes.
     uint64_t id() const { return id_; }
 
     void set_cache_limit(uint64_t bytes);
+    // The most one decompressed part may take (a size read from the archive beyond it is
+    // Error(no_memory), before anything is allocated): the memory budget.
+    void set_part_limit(uint64_t bytes) { part_limit_.store(bytes, std::memory_order_relaxed); }
     uint64_t cached_bytes() const;
     // References and packs decoded so far (one dropped and needed again counts twice).
     uint64_t reference_loads() const;
@@ -79,6 +86,7 @@ private:
     mutable std::list<uint64_t> lru_;  // most recently used first
     mutable uint64_t cached_bytes_ = 0, reference_loads_ = 0, pack_loads_ = 0;
     uint64_t cache_limit_;
+    std::atomic<uint64_t> part_limit_{decompression_limit()};
 };
 
 // A 0-based inclusive range [from, to] of a contig; to < 0 means "to the end".

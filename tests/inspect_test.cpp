@@ -293,7 +293,7 @@ TEST(Diff, OneChangedByteInAPackIsLocated) {
         if (name != target || part != 0) return std::nullopt;
         auto raw = decode_pack(p.metadata, p.payload, name);
         raw[off] ^= 1;
-        auto z = zstd_compress(raw, kPackZstdLevel);
+        auto z = zstd_compress(raw, agc_profile().pack_level);
         z.push_back(0);
         return EncodedPart{z, raw.size()};
     });
@@ -324,7 +324,7 @@ TEST(Diff, ChangedDetailsSubStreamIsNamed) {
         Details d = read_details(p.payload);
         off = d.subs[4].size() / 2;
         d.subs[4][off] ^= 1;  // flip one orientation
-        return write_details(d, kDetailsZstdLevel);
+        return write_details(d, agc_profile().details_level);
     });
     auto r = diff_archives(a, dir / "flip.agc");
     ASSERT_EQ(r.status, DiffStatus::different) << r.summary();
