@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "io/error.h"
+#include "io/thread_cache.h"
 #include "stages/nucleotide.h"
 
 namespace agcflow {
@@ -22,12 +23,17 @@ struct CompressorDeleter {
 };
 
 void gzip_in_place(std::vector<uint8_t>& bytes, uint32_t level) {
-    thread_local uint32_t cached_level = 0;
-    thread_local std::unique_ptr<libdeflate_compressor, CompressorDeleter> comp;
-    if (!comp || cached_level != level) {
+    struct Compressor {
+        uint32_t level = 0;
+        std::unique_ptr<libdeflate_compressor, CompressorDeleter> comp;
+    };
+    static ThreadCache<Compressor> compressors;
+    Compressor& c = compressors.get();
+    auto& comp = c.comp;
+    if (!comp || c.level != level) {
         comp.reset(libdeflate_alloc_compressor(static_cast<int>(level)));
-        cached_level = level;
-        if (!comp) throw Error::internal("cannot create a gzip compressor");
+        c.level = level;
+        if (!comp) throw std::bad_alloc();
     }
     std::vector<uint8_t> z(libdeflate_gzip_compress_bound(comp.get(), bytes.size()));
     size_t n = libdeflate_gzip_compress(comp.get(), bytes.data(), bytes.size(), z.data(), z.size());

@@ -142,10 +142,13 @@ bool FastaInput::next(FastaRecord& rec) {
         if (c != '>') throw Error(path_ + ": not a FASTA file (it does not start with '>')");
     }
     if (c == -1) return false;
-    // The header: everything after '>' up to the end of the line.
+    // The header: everything after '>' up to the end of the line (LF, or CR LF). A CR anywhere
+    // else would end the header and make the rest of it sequence: refused.
     for (c = get(); c != -1 && c != '\n' && c != '\r'; c = get()) rec.name.push_back(static_cast<char>(c));
     ++records_;
     const std::string where = path_ + ", record " + std::to_string(records_) + " (" + rec.name + ")";
+    if (c == '\r' && (c = get()) != '\n' && c != -1)
+        throw Error(where + ": a carriage return inside the header (only CR LF may end a line)");
     if (rec.name.empty()) throw Error(where + ": empty header");
     // The sequence: up to the next '>' at the start of a line, or the end. Taken a line (or
     // what the buffer holds of it) at a time: codes are written through a table into room made

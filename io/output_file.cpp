@@ -74,6 +74,8 @@ void remove_stale_temporaries(const std::filesystem::path& dir) {
     ::closedir(d);
 }
 
+std::atomic<bool> g_named_temporaries{false};
+
 std::filesystem::path temp_name_for(const std::filesystem::path& target) {
     static std::atomic<unsigned> counter{0};
     std::filesystem::path t = target;
@@ -124,7 +126,8 @@ void OutputFile::open_path() {
     std::filesystem::path dir = target_.parent_path();
     const char* dir_name = dir.empty() ? "." : dir.c_str();
     const mode_t mode = exists ? (st.st_mode & 07777) : 0666;
-    fd_ = ::open(dir_name, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+    fd_ = g_named_temporaries ? -1 : ::open(dir_name, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+    if (g_named_temporaries) errno = EOPNOTSUPP;
     if (fd_ >= 0) {
         if (exists) ::fchmod(fd_, mode);  // a replaced file keeps its permissions
         return;
@@ -141,6 +144,8 @@ void OutputFile::open_path() {
     if (fd_ < 0) throw Error::io("cannot create output file " + shown + ": " + errno_text(errno));
     if (exists) ::fchmod(fd_, mode);
 }
+
+void OutputFile::use_named_temporaries(bool yes) { g_named_temporaries = yes; }
 
 OutputFile::~OutputFile() {
     if (mode_ != Mode::file) {

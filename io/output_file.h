@@ -57,6 +57,10 @@ public:
     // The file that will be replaced (the path with symbolic links followed).
     const std::filesystem::path& target() const { return target_; }
 
+    // Files are written as named temporaries even where the file system has O_TMPFILE (as on
+    // file systems without it; for tests).
+    static void use_named_temporaries(bool yes);
+
 private:
     enum class Mode { file, fd, callback };
     void open_path();

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "io/error.h"
+#include "io/thread_cache.h"
 
 namespace agcflow {
 
@@ -25,11 +26,15 @@ std::vector<uint8_t> zstd_compress(std::span<const uint8_t> src, int level, bool
     // the high levels can take ~50 MB) gets one of its own, freed at once, so that no thread
     // holds on to such a workspace.
     constexpr size_t kLargeInput = 1 << 20;
-    thread_local std::unique_ptr<ZSTD_CCtx, CCtxDeleter> cctx(ZSTD_createCCtx());
+    static ThreadCache<std::unique_ptr<ZSTD_CCtx, CCtxDeleter>> contexts;
+    auto& cctx = contexts.get();
+    if (!cctx) cctx.reset(ZSTD_createCCtx());
+    if (!cctx) throw std::bad_alloc();
     std::unique_ptr<ZSTD_CCtx, CCtxDeleter> own;
     ZSTD_CCtx* ctx = cctx.get();
     if (src.size() > kLargeInput) {
         own.reset(ZSTD_createCCtx());
+        if (!own) throw std::bad_alloc();
         ctx = own.get();
     }
     std::vector<uint8_t> out(ZSTD_compressBound(src.size()));
@@ -49,7 +54,10 @@ std::vector<uint8_t> zstd_compress(std::span<const uint8_t> src, int level, bool
 }
 
 static size_t decompress_one_frame(std::span<const uint8_t> src, std::vector<uint8_t>& out, const std::string& what) {
-    thread_local std::unique_ptr<ZSTD_DCtx, DCtxDeleter> dctx(ZSTD_createDCtx());
+    static ThreadCache<std::unique_ptr<ZSTD_DCtx, DCtxDeleter>> contexts;
+    auto& dctx = contexts.get();
+    if (!dctx) dctx.reset(ZSTD_createDCtx());
+    if (!dctx) throw std::bad_alloc();
     size_t frame = ZSTD_findFrameCompressedSize(src.data(), src.size());
     if (ZSTD_isError(frame))
         throw Error::corrupt("corrupt archive: " + what + ": zstd: " + ZSTD_getErrorName(frame));

@@ -10,6 +10,7 @@
 #include <new>
 
 #include "io/archive_catalog.h"
+#include "io/thread_cache.h"
 #include "stages/segment_decoder.h"
 
 // The state behind a CAGCFile (the name AGC's header declares for it).
@@ -115,7 +116,8 @@ int CAGCFile::GetCtgSeq(const std::string& sample, const std::string& name, int 
         if (from < 0) from = 0;
         if (to < 0) to = -1;
         if (to >= 0 && from > to) from = 0, to = -1;
-        thread_local agcflow::SegmentScratch scratch;
+        static agcflow::ThreadCache<agcflow::SegmentScratch> scratches;
+        agcflow::SegmentScratch& scratch = scratches.get();
         agcflow::Codes codes;
         agcflow::assemble_contig(agc->catalog.contig(ref), agc->decoder, agc->catalog.params().k, {from, to}, codes,
                                  scratch);

@@ -3,16 +3,25 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "io/thread_cache.h"
 #include "pipeline/c_api_support.h"
 #include "pipeline/memory_budget.h"
 
 namespace agcflow::capi {
 
 namespace {
-thread_local std::string g_last_error;
+std::string& last_error() {
+    static ThreadCache<std::string> errors;
+    return errors.get();
 }
+}  // namespace
 
-void set_last_error(const std::string& message) { g_last_error = message; }
+void set_last_error(const std::string& message) {
+    try {
+        last_error() = message;
+    } catch (...) {  // (out of memory: the status still says what happened)
+    }
+}
 
 agcflow_status status_of(ErrorKind kind) {
     switch (kind) {
@@ -149,7 +158,11 @@ const char* agcflow_status_name(agcflow_status status) {
 }
 
 const char* agcflow_last_error(void) {
-    return agcflow::capi::g_last_error.c_str();
+    try {
+        return agcflow::capi::last_error().c_str();
+    } catch (...) {
+        return "out of memory";
+    }
 }
 
 void agcflow_free(void* p) { std::free(p); }

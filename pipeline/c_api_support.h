@@ -5,6 +5,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -46,7 +48,17 @@ agcflow_status guarded(F&& body) noexcept {
     } catch (const std::bad_alloc&) {
         set_last_error("out of memory");
         return AGCFLOW_ERR_NO_MEMORY;
+    } catch (const std::system_error& e) {  // a thread that could not be started, a lock
+        const bool resources = e.code() == std::errc::resource_unavailable_try_again ||
+                               e.code() == std::errc::not_enough_memory;
+        set_last_error(resources ? std::string("out of memory: ") + e.what() : std::string("internal error: ") + e.what());
+        return resources ? AGCFLOW_ERR_NO_MEMORY : AGCFLOW_ERR_INTERNAL;
     } catch (const std::exception& e) {
+        // oneTBB reports a worker thread it could not start as a runtime_error.
+        if (std::string_view(e.what()).find("pthread_create") != std::string_view::npos) {
+            set_last_error(std::string("out of memory: cannot start a thread (") + e.what() + ")");
+            return AGCFLOW_ERR_NO_MEMORY;
+        }
         set_last_error(std::string("internal error: ") + e.what());
         return AGCFLOW_ERR_INTERNAL;
     } catch (...) {

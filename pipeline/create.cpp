@@ -42,6 +42,7 @@
 #include "io/fasta_input.h"
 #include "io/output_file.h"
 #include "io/stream_names.h"
+#include "io/thread_cache.h"
 #include "io/varint.h"
 #include "io/zstd_codec.h"
 #include "pipeline/query.h"
@@ -389,7 +390,8 @@ public:
         std::vector<Codes> contigs(reference.contigs.size());
         tbb::parallel_for(size_t(0), contigs.size(), [&](size_t i) {
             op_.check();
-            thread_local SegmentScratch scratch;
+            static ThreadCache<SegmentScratch> scratches;
+            SegmentScratch& scratch = scratches.get();
             Codes& c = contigs[i];
             assemble_contig(reference.contigs[i], decoder, in.params().k, BaseRange{}, c, scratch);
             c.erase(std::remove_if(c.begin(), c.end(), [](uint8_t x) { return x >= kNumIupacCodes; }), c.end());
@@ -795,15 +797,24 @@ public:
         : source_(source), ahead_(ahead), parallel_(source.files_in_parallel()), first_free_(first_in_memory) {
         if (ahead_ == 0) return;
         const size_t n = parallel_ ? std::max<size_t>(1, std::min(readers, ahead_)) : 1;
-        for (size_t i = 0; i < n; ++i) threads_.emplace_back([this] { run(); });
+        threads_.reserve(n);
+        try {
+            for (size_t i = 0; i < n; ++i) threads_.emplace_back([this] { run(); });
+        } catch (...) {  // a thread that could not be started: stop those that were
+            stop();
+            throw;
+        }
     }
-    ~PrefetchingSource() {
+    ~PrefetchingSource() { stop(); }
+
+    void stop() {
         {
             std::lock_guard lock(mutex_);
             cancelled_ = true;
         }
         changed_.notify_all();
-        for (auto& t : threads_) t.join();
+        for (auto& t : threads_)
+            if (t.joinable()) t.join();
     }
 
     // The next batch in input order, nullptr after the last; rethrows a reader's error.
@@ -811,9 +822,10 @@ public:
         if (ahead_ == 0) return source_.next();
         std::unique_lock lock(mutex_);
         changed_.wait(lock, [&] {
-            return ready_.count(next_) || errors_.count(next_) || stopped_ == threads_.size();
+            return ready_.count(next_) || errors_.count(next_) || stopped_ == threads_.size() || failed_;
         });
         if (auto e = errors_.find(next_); e != errors_.end()) std::rethrow_exception(e->second);
+        if (failed_ && !ready_.count(next_)) std::rethrow_exception(failed_);
         auto r = ready_.find(next_);
         if (r == ready_.end()) return nullptr;
         auto b = std::move(r->second);
@@ -827,7 +839,21 @@ private:
     // Batches read or being read, not yet taken.
     size_t held() const { return ready_.size() + reading_ - (first_free_ ? ready_.count(0) : 0); }
 
-    void run() {
+    // A reader thread. Whatever it fails with (running out of memory, too) is handed to next().
+    void run() noexcept {
+        try {
+            read_batches();
+        } catch (...) {
+            std::lock_guard lock(mutex_);
+            if (!failed_) failed_ = std::current_exception();
+            exhausted_ = true;
+        }
+        std::lock_guard lock(mutex_);
+        ++stopped_;
+        changed_.notify_all();
+    }
+
+    void read_batches() {
         for (;;) {
             size_t slot = 0;
             {
@@ -866,9 +892,6 @@ private:
             }
             changed_.notify_all();
         }
-        std::lock_guard lock(mutex_);
-        ++stopped_;
-        changed_.notify_all();
     }
 
     BatchSource& source_;
@@ -881,6 +904,7 @@ private:
     std::map<size_t, std::exception_ptr> errors_;
     size_t next_ = 0, reading_ = 0, serial_ = 0, stopped_ = 0;
     bool exhausted_ = false, cancelled_ = false;
+    std::exception_ptr failed_;  // a reader thread's failure outside the reading of a batch
 };
 
 // Samples in memory at once: one in the graph, read_ahead - 1 read ahead of it.

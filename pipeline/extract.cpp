@@ -13,6 +13,7 @@
 
 #include "io/error.h"
 #include "io/fasta_format.h"
+#include "io/thread_cache.h"
 #include "pipeline/range_extract.h"
 
 namespace agcflow {
@@ -98,8 +99,10 @@ void Extractor::run(const std::vector<Task>& tasks,
                 tbb::make_filter<Item*, Item*>(
                     tbb::filter_mode::parallel,
                     [&](Item* item) {
-                        thread_local SegmentScratch scratch;
-                        thread_local Codes contig;
+                        static ThreadCache<SegmentScratch> scratches;
+                        static ThreadCache<Codes> contigs;
+                        SegmentScratch& scratch = scratches.get();
+                        Codes& contig = contigs.get();
                         const Task& t = tasks[item->index];
                         if (op_.cancelled()) {
                             give_back(std::unique_ptr<Item>(item));

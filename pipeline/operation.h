@@ -54,10 +54,7 @@ public:
     bool wants_messages() const { return static_cast<bool>(message_); }
 
     // An operation nobody watches or cancels.
-    static Operation& none() {
-        static thread_local Operation op;
-        return op;
-    }
+    static Operation& none();
 
 private:
     std::string name_;

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "io/error.h"
+#include "io/thread_cache.h"
 #include "stages/group_parts.h"
 #include "stages/nucleotide.h"
 
@@ -113,7 +114,8 @@ RangeExtractStats extract_ranges(const ArchiveCatalog& catalog, const SegmentDec
         std::vector<std::exception_ptr> failed(keys.size());
         tbb::parallel_for(size_t(0), run_starts.size() - 1, [&](size_t run) {
             op.check();
-            thread_local SegmentScratch scratch;
+            static ThreadCache<SegmentScratch> scratches;
+            SegmentScratch& scratch = scratches.get();
             for (size_t i = run_starts[run]; i < run_starts[run + 1]; ++i) {
                 const uint64_t key = keys[order[i]];
                 try {
@@ -134,7 +136,8 @@ RangeExtractStats extract_ranges(const ArchiveCatalog& catalog, const SegmentDec
           try {
             const RangeRequest& r = ranges[start + w];
             const Touch& t = touches[w];
-            thread_local Codes codes;
+            static ThreadCache<Codes> buffers;
+            Codes& codes = buffers.get();
             codes.clear();
             codes.reserve(r.end - r.begin);
             for (size_t s = t.first; s < t.last; ++s) {

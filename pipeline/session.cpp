@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "io/thread_cache.h"
 #include "pipeline/memory_budget.h"
 
 namespace agcflow {
@@ -81,4 +82,11 @@ SessionState::Scope::Scope(std::shared_ptr<SessionState> session, const std::str
 
 SessionState::Scope::~Scope() { session_->leave(op_); }
 
+}  // namespace agcflow
+
+namespace agcflow {
+Operation& Operation::none() {
+    static ThreadCache<Operation> ops;
+    return ops.get();
+}
 }  // namespace agcflow

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -214,10 +215,15 @@ struct CreateOptions {
 };
 
 std::vector<std::string> read_name_list(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw agcflow::Exception(agcflow::Status::io, "cannot read input list " + path + ": it is a directory");
     std::ifstream in(path);
     if (!in) throw agcflow::Exception(agcflow::Status::io, "cannot open input list " + path);
     std::vector<std::string> names;
     for (std::string w; in >> w;) names.push_back(w);
+    if (in.bad()) throw agcflow::Exception(agcflow::Status::io, "cannot read input list " + path);
+    if (names.empty()) throw agcflow::Exception(agcflow::Status::input, "input list " + path + " names no files");
     return names;
 }
 
