@@ -110,6 +110,7 @@ CreateConfig create_config(const agcflow_create_options* given, const SessionSta
     cfg.concatenated = o.concatenated != 0;
     cfg.fallback_fraction = o.fallback_fraction;
     cfg.verbosity = o.verbosity;
+    cfg.profile.frame_checksums = o.checksums != 0;
     cfg.threads = session.threads();
     cfg.max_memory = session.memory_per_operation();
     return cfg;

@@ -986,7 +986,8 @@ void append_archive(const std::filesystem::path& input, InputSet& samples, Outpu
                     input.string() + ": appending to a format " + std::to_string(in.version() / 1000) + "." +
                         std::to_string(in.version() % 1000) + " archive (AGC " + std::to_string(in.version() / 1000) +
                         ".x) is not supported; write a format 3 archive from its samples with getcol and create");
-    // Parameters always come from the archive.
+    // Parameters always come from the archive; so do its checksums, when it has them.
+    if (in.reader().checksums()) cfg.profile.frame_checksums = true;
     cfg.k = in.params().k;
     cfg.min_match_len = in.params().min_match_len;
     cfg.pack_cardinality = in.params().pack_cardinality;

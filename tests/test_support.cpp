@@ -61,7 +61,8 @@ std::vector<std::pair<std::string, std::string>> parse_fasta(const std::string& 
 }
 
 CliResult run_program(const std::string& program, const std::vector<std::string>& args,
-                      const std::filesystem::path& cwd, const std::filesystem::path& stdin_file) {
+                      const std::filesystem::path& cwd, const std::filesystem::path& stdin_file,
+                      unsigned timeout_seconds) {
     TempDir io;
     auto out_path = io / "stdout";
     auto err_path = io / "stderr";
@@ -75,6 +76,7 @@ CliResult run_program(const std::string& program, const std::vector<std::string>
         ::dup2(out, 1);
         ::dup2(err, 2);
         if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
+        if (timeout_seconds) ::alarm(timeout_seconds);
         std::vector<char*> argv;
         std::string prog = program;
         argv.push_back(prog.data());

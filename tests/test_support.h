@@ -36,12 +36,14 @@ struct CliResult {
 
 // Runs a program with the given arguments (no shell), in `cwd` when not empty, with standard
 // input from `stdin_file` (/dev/null when empty).
+// A run longer than `timeout_seconds` (0: none) is killed by SIGALRM (exit_code 128 + 14).
 CliResult run_program(const std::string& program, const std::vector<std::string>& args,
-                      const std::filesystem::path& cwd = {}, const std::filesystem::path& stdin_file = {});
+                      const std::filesystem::path& cwd = {}, const std::filesystem::path& stdin_file = {},
+                      unsigned timeout_seconds = 0);
 // The agc-flow binary, and the collection generator tools/gen-collection.
 inline CliResult run_cli(const std::vector<std::string>& args, const std::filesystem::path& cwd = {},
-                         const std::filesystem::path& stdin_file = {}) {
-    return run_program(AGCFLOW_CLI_PATH, args, cwd, stdin_file);
+                         const std::filesystem::path& stdin_file = {}, unsigned timeout_seconds = 0) {
+    return run_program(AGCFLOW_CLI_PATH, args, cwd, stdin_file, timeout_seconds);
 }
 inline CliResult run_generator(const std::vector<std::string>& args) { return run_program(AGCFLOW_GEN_PATH, args); }
 

@@ -163,6 +163,9 @@ typedef struct agcflow_create_options {
     int concatenated;          /* 1: one sample per record, named by the first word of its name */
     double fallback_fraction;  /* fraction of fallback minimizers, 0..0.05 (0) */
     uint32_t verbosity;        /* 0..2: 1 sends notes on the memory plan to the message callback */
+    int checksums;             /* 1: a self-verifying archive (still read by AGC): zstd frame checksums and
+                                  a checksum of every part, checked whenever agc-flow reads the part.
+                                  Appending keeps an archive's checksums. */
 } agcflow_create_options;
 
 /* AGC's defaults. */

@@ -197,6 +197,7 @@ struct CreateOptions {
     bool concatenated = false;
     double fallback_fraction = 0.0;  // 0..0.05
     uint32_t verbosity = 0;          // 0..2
+    bool checksums = false;          // a self-verifying archive (still read by AGC)
 
     agcflow_create_options c() const {
         agcflow_create_options o;
@@ -209,6 +210,7 @@ struct CreateOptions {
         o.concatenated = concatenated;
         o.fallback_fraction = fallback_fraction;
         o.verbosity = verbosity;
+        o.checksums = checksums;
         return o;
     }
 };

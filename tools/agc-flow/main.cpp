@@ -210,7 +210,7 @@ struct CreateOptions {
     uint32_t threads = default_threads();
     uint32_t verbosity = 0;
     double fallback = 0.0;
-    bool adaptive = false, concatenated = false, no_cmd_line = false;
+    bool adaptive = false, concatenated = false, no_cmd_line = false, checksums = false;
     uint64_t max_memory_mib = 0;
 };
 
@@ -277,6 +277,7 @@ agcflow::CreateOptions create_options(const CreateOptions& o) {
     c.concatenated = o.concatenated;
     c.adaptive = o.adaptive;
     c.fallback_fraction = clamp_option(o.fallback, 0.0, 0.05);
+    c.checksums = o.checksums;
     return c;
 }
 
@@ -347,6 +348,8 @@ int main(int argc, char** argv) {
     create->add_option("-t", co.threads, threads_help());
     create->add_option("-v", co.verbosity, "verbosity level (default: 0; min: 0; max: 2)");
     create->add_option("--max-memory", co.max_memory_mib, memory_help())->check(CLI::PositiveNumber);
+    create->add_flag("--checksums", co.checksums,
+                     "self-verifying archive: every part checksummed (AGC still reads it; agc-flow checks every part it reads)");
 
     CreateOptions ao;
     auto* append = app.add_subcommand("append", "add samples to an archive, writing a new one");
@@ -360,6 +363,7 @@ int main(int argc, char** argv) {
     append->add_option("-t", ao.threads, threads_help());
     append->add_option("-v", ao.verbosity, "verbosity level (default: 0; min: 0; max: 2)");
     append->add_option("--max-memory", ao.max_memory_mib, memory_help())->check(CLI::PositiveNumber);
+    append->add_flag("--checksums", ao.checksums, "self-verifying archive (kept anyway when the input archive has them)");
 
     auto* getcol = app.add_subcommand("getcol", "extract all samples");
     add_archive(getcol, ro);
