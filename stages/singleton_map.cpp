@@ -217,7 +217,8 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
     std::atomic<uint64_t> repeated{0};
     std::vector<uint64_t> bucket_base, bucket_size;
     std::vector<uint32_t> cursors;
-    for (auto [first, last] : passes) {
+    for (const auto& pass : passes) {
+        const uint64_t first = pass.first, last = pass.second;
         // Buckets: aligned groups of `group` slots (a power of two up to 256, so that a bucket
         // never spans two values of the hash's top 8 bits), as many slots as keep a bucket near
         // kBucketEntries (see there).

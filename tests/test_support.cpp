@@ -1,5 +1,7 @@
 #include "tests/test_support.h"
 
+#include <cstdlib>
+
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -66,6 +68,7 @@ CliResult run_program(const std::string& program, const std::vector<std::string>
     TempDir io;
     auto out_path = io / "stdout";
     auto err_path = io / "stderr";
+    auto rss_path = io / "rss";
     pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
@@ -76,21 +79,21 @@ CliResult run_program(const std::string& program, const std::vector<std::string>
         ::dup2(out, 1);
         ::dup2(err, 2);
         if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
-        if (timeout_seconds) ::alarm(timeout_seconds);
+        // Through tests/rss_probe.c, which measures the program's own peak RSS.
+        std::vector<std::string> copy{AGCFLOW_RSS_PROBE_PATH, rss_path.string(), std::to_string(timeout_seconds), program};
+        copy.insert(copy.end(), args.begin(), args.end());
         std::vector<char*> argv;
-        std::string prog = program;
-        argv.push_back(prog.data());
-        std::vector<std::string> copy = args;
         for (auto& a : copy) argv.push_back(a.data());
         argv.push_back(nullptr);
-        ::execv(prog.c_str(), argv.data());
+        ::execv(argv[0], argv.data());
         ::_exit(127);
     }
     int status = 0;
     struct rusage usage {};
     ::wait4(pid, &status, 0, &usage);
     CliResult r;
-    r.peak_rss_kib = usage.ru_maxrss;
+    std::error_code ec;
+    r.peak_rss_kib = std::filesystem::exists(rss_path, ec) ? std::atol(read_file(rss_path).c_str()) : -1;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     r.out = slurp_fd(out_path);
     r.err = slurp_fd(err_path);

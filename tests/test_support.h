@@ -7,6 +7,15 @@
 
 namespace agcflow::test {
 
+// Built with a sanitizer (AGCFLOW_SANITIZE): tests of memory bounds are skipped.
+#ifdef AGCFLOW_SANITIZED
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+#define AGCFLOW_SKIP_WHEN_SANITIZED() \
+    if (::agcflow::test::kSanitized) GTEST_SKIP() << "memory bounds are not measured under a sanitizer"
+
 // ../shared/fixtures/<name>
 std::filesystem::path fixture(const std::string& name);
 

@@ -2,6 +2,7 @@
 // operator new aborts the process when memory runs out (it is C, and cannot throw): these
 // replacements take mimalloc's memory and throw std::bad_alloc instead, which ends as one line,
 // "out of memory", and exit status 1.
+#ifndef AGCFLOW_NO_MIMALLOC
 #include <mimalloc.h>
 
 #include <cstddef>
@@ -40,3 +41,4 @@ void operator delete(void* p, std::size_t, std::align_val_t) noexcept { mi_free(
 void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { mi_free(p); }
 void operator delete(void* p, const std::nothrow_t&) noexcept { mi_free(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { mi_free(p); }
+#endif  // AGCFLOW_NO_MIMALLOC
