@@ -116,6 +116,23 @@ CreateConfig create_config(const agcflow_create_options* given, const SessionSta
     return cfg;
 }
 
+uint32_t create_protect(const agcflow_create_options* given) {
+    const auto o = options_or_defaults(given, agcflow_create_options_init, "agcflow_create_options");
+    check_range(o.protect, 0, 100, "protect");
+    return o.protect;
+}
+
+ProtectConfig protect_config(const agcflow_protect_options* given, const SessionState& session, std::string* sidecar) {
+    const auto o = options_or_defaults(given, agcflow_protect_options_init, "agcflow_protect_options");
+    check_range(o.redundancy, 1, 100, "redundancy");
+    ProtectConfig cfg;
+    cfg.redundancy = o.redundancy;
+    cfg.threads = session.threads();
+    cfg.max_memory = session.memory_per_operation();
+    if (sidecar) *sidecar = o.sidecar ? o.sidecar : "";
+    return cfg;
+}
+
 ExtractConfig extract_config(const agcflow_fasta_options* given, const SessionState& session) {
     const auto o = options_or_defaults(given, agcflow_fasta_options_init, "agcflow_fasta_options");
     check_range(o.line_length, 1, UINT32_MAX, "line_length");
@@ -273,6 +290,13 @@ void agcflow_create_options_init(agcflow_create_options* o) {
     o->min_match_length = 20;
     o->segment_size = 60000;
     o->batch_size = 50;
+}
+
+void agcflow_protect_options_init(agcflow_protect_options* o) {
+    if (!o) return;
+    std::memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
+    o->redundancy = 10;
 }
 
 void agcflow_fasta_options_init(agcflow_fasta_options* o) {

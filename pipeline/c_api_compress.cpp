@@ -6,6 +6,7 @@
 #include "pipeline/c_api_support.h"
 #include "pipeline/input_set.h"
 #include "pipeline/memory_budget.h"
+#include "stages/raptorq_block.h"
 
 using namespace agcflow;
 using namespace agcflow::capi;
@@ -37,6 +38,28 @@ void refuse_same_file(const agcflow_output* output, std::vector<std::string> pro
     refuse_output_among_inputs(output->path, protect);
 }
 
+// create --protect: the output must be a file that can get a sidecar (checked before anything
+// is written), which is written once the archive is.
+void check_protectable(const agcflow_output* output, uint32_t redundancy) {
+    if (!redundancy) return;
+    if (!raptorq_available())
+        throw Error(ErrorKind::unsupported, "this agc-flow was built without RaptorQ (liblcrq): no --protect");
+    if (!output || output->kind != AGCFLOW_OUTPUT_PATH || !output->path || !*output->path)
+        throw Error(ErrorKind::argument, "protect needs the archive written to a file");
+}
+
+void protect_output(const std::string& path, uint32_t redundancy, const SessionState& session, Operation& op) {
+    if (!redundancy) return;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw Error(ErrorKind::argument, "cannot protect " + path + ": not a regular file");
+    ProtectConfig pc;
+    pc.redundancy = redundancy;
+    pc.threads = session.threads();
+    pc.max_memory = session.memory_per_operation();
+    protect_file(path, pc, op);
+}
+
 }  // namespace
 
 // The in-memory writer: the caller's thread hands samples over through MemoryInputs while the
@@ -50,6 +73,8 @@ struct agcflow_writer {
     std::exception_ptr pipeline_error;  // set by the worker before it lets the inputs go
     std::exception_ptr failure;         // the first failed call's (the caller's thread only)
     bool finished = false;
+    uint32_t protect = 0;               // create --protect: the sidecar's redundancy
+    std::string output_path;
 
     ~agcflow_writer() { stop(); }
 
@@ -88,6 +113,9 @@ agcflow_status start_writer(agcflow_session* session, const char* archive, const
         CreateConfig cfg = create_config(options, *session->session);
         auto w = std::make_unique<agcflow_writer>();
         w->session = session->session;
+        w->protect = create_protect(options);
+        check_protectable(output, w->protect);
+        if (w->protect) w->output_path = output->path;
         std::vector<std::string> existing;
         std::unique_ptr<ArchiveCatalog> in;
         if (archive) {
@@ -125,6 +153,8 @@ agcflow_status agcflow_create(agcflow_session* session, const agcflow_output* ou
     return guarded([&] {
         need(session, "session");
         CreateConfig cfg = create_config(options, *session->session);
+        const uint32_t protect = create_protect(options);
+        check_protectable(output, protect);
         auto files = file_inputs(inputs, n_inputs);
         if (files.empty()) throw Error(ErrorKind::argument, "no input files: an archive needs a reference");
         refuse_same_file(output, paths_of(files));
@@ -132,6 +162,8 @@ agcflow_status agcflow_create(agcflow_session* session, const agcflow_output* ou
         FileInputs set(files);
         auto out = open_output(output);
         create_archive(set, *out, cfg, scope.op());
+        out.reset();
+        if (protect) protect_output(output->path, protect, *session->session, scope.op());
     });
 }
 
@@ -141,12 +173,16 @@ agcflow_status agcflow_append(agcflow_session* session, const char* archive, con
         need(session, "session");
         need(archive, "archive");
         CreateConfig cfg = create_config(options, *session->session);
+        const uint32_t protect = create_protect(options);
+        check_protectable(output, protect);
         auto files = file_inputs(inputs, n_inputs);
         refuse_same_file(output, paths_of(files), archive);
         SessionState::Scope scope(session->session, "append");
         FileInputs set(files);
         auto out = open_output(output);
         append_archive(archive, set, *out, cfg, scope.op());
+        out.reset();
+        if (protect) protect_output(output->path, protect, *session->session, scope.op());
     });
 }
 
@@ -202,6 +238,8 @@ agcflow_status agcflow_writer_finish(agcflow_writer* w) {
         w->worker.join();
         w->finished = true;
         if (w->pipeline_error) std::rethrow_exception(w->pipeline_error);
+        w->out.reset();
+        protect_output(w->output_path, w->protect, *w->session, w->scope->op());
     });
 }
 

@@ -16,6 +16,7 @@
 #include "io/output_file.h"
 #include "pipeline/create.h"
 #include "pipeline/extract.h"
+#include "pipeline/protect.h"
 #include "pipeline/session.h"
 
 struct agcflow_session {
@@ -75,6 +76,12 @@ std::unique_ptr<OutputFile> open_output(const agcflow_output* output);
 // The create options as the pipeline's configuration (Error(argument) for a value out of range);
 // threads and memory from the session.
 CreateConfig create_config(const agcflow_create_options* options, const SessionState& session);
+
+// The create options' `protect` (0: none), checked.
+uint32_t create_protect(const agcflow_create_options* options);
+
+// The protect options as a configuration (threads and memory from the session) and the sidecar's path.
+ProtectConfig protect_config(const agcflow_protect_options* options, const SessionState& session, std::string* sidecar);
 
 ExtractConfig extract_config(const agcflow_fasta_options* options, const SessionState& session);
 

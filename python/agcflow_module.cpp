@@ -256,12 +256,14 @@ private:
 
 void create(const std::string& output, const py::iterable& inputs, std::optional<uint32_t> threads,
             std::optional<uint64_t> max_memory, uint32_t k, uint32_t min_match_length, uint32_t segment_size,
-            uint32_t batch_size, bool adaptive, bool concatenated, double fallback_fraction, py::object progress) {
+            uint32_t batch_size, bool adaptive, bool concatenated, double fallback_fraction, uint32_t protect,
+            py::object progress) {
     ProgressBridge bridge{progress, nullptr};
     auto o = session_options(threads, max_memory, 0, true);
     o.progress = bridge.make();
     const auto files = as_paths(inputs);
-    const auto c = create_options(k, min_match_length, segment_size, batch_size, adaptive, concatenated, fallback_fraction);
+    auto c = create_options(k, min_match_length, segment_size, batch_size, adaptive, concatenated, fallback_fraction);
+    c.protect = protect;
     without_gil(
         [&] {
             agcflow::Session s(o);
@@ -272,12 +274,13 @@ void create(const std::string& output, const py::iterable& inputs, std::optional
 
 void append(const std::string& archive, const std::string& output, const py::iterable& inputs,
             std::optional<uint32_t> threads, std::optional<uint64_t> max_memory, bool adaptive, bool concatenated,
-            double fallback_fraction, py::object progress) {
+            double fallback_fraction, uint32_t protect, py::object progress) {
     ProgressBridge bridge{progress, nullptr};
     auto o = session_options(threads, max_memory, 0, true);
     o.progress = bridge.make();
     const auto files = as_paths(inputs);
     agcflow::CreateOptions c;
+    c.protect = protect;
     c.adaptive = adaptive;
     c.concatenated = concatenated;
     c.fallback_fraction = fallback_fraction;
@@ -287,6 +290,107 @@ void append(const std::string& archive, const std::string& output, const py::ite
             agcflow::append(s, archive, agcflow::Output::path(output), files, c);
         },
         &bridge);
+}
+
+// ---- protection: RaptorQ sidecars ----
+
+py::dict layout_dict(const agcflow::ProtectInfo& i) {
+    py::dict d;
+    d["file_size"] = i.file_size;
+    d["symbol_size"] = i.symbol_size;
+    d["symbols"] = i.symbols;
+    d["blocks"] = i.blocks;
+    d["block_symbols"] = i.block_symbols;
+    d["repair_symbols"] = i.repair_symbols;
+    d["redundancy"] = i.redundancy;
+    d["sidecar_size"] = i.sidecar_size;
+    return d;
+}
+
+py::dict report_dict(const agcflow::DamageReport& r) {
+    py::dict d;
+    d["layout"] = layout_dict(r.layout);
+    d["file_size"] = r.file_size;
+    d["intact"] = r.intact != 0;
+    py::list ranges;
+    for (const auto& b : r.damaged) ranges.append(py::make_tuple(b.begin, b.end));
+    d["damaged"] = ranges;
+    d["damaged_bytes"] = r.damaged_bytes;
+    d["unchecked_bytes"] = r.unchecked_bytes;
+    d["appended_bytes"] = r.appended_bytes;
+    d["sidecar_damaged"] = r.sidecar_damaged != 0;
+    d["sidecar_bad_records"] = r.sidecar_bad_records;
+    d["blocks_damaged"] = r.blocks_damaged;
+    d["blocks_beyond"] = r.blocks_beyond;
+    d["recoverable_bytes"] = r.recoverable_bytes;
+    d["repairable"] = r.repairable != 0;
+    d["file_repaired"] = r.file_repaired != 0;
+    d["sidecar_rewritten"] = r.sidecar_rewritten != 0;
+    return d;
+}
+
+agcflow::ProtectOptions protect_options(uint32_t redundancy, const std::optional<std::string>& sidecar) {
+    agcflow::ProtectOptions p;
+    p.redundancy = redundancy;
+    p.sidecar = sidecar.value_or("");
+    return p;
+}
+
+py::dict protect(const std::string& path, uint32_t redundancy, std::optional<std::string> sidecar,
+                 std::optional<uint32_t> threads, std::optional<uint64_t> max_memory, py::object progress) {
+    ProgressBridge bridge{progress, nullptr};
+    auto o = session_options(threads, max_memory, 0, true);
+    o.progress = bridge.make();
+    const auto p = protect_options(redundancy, sidecar);
+    const auto info = without_gil(
+        [&] {
+            agcflow::Session s(o);
+            return agcflow::protect(s, path, p);
+        },
+        &bridge);
+    return layout_dict(info);
+}
+
+py::dict verify(const std::string& path, std::optional<std::string> sidecar, std::optional<uint32_t> threads,
+                std::optional<uint64_t> max_memory, py::object progress) {
+    ProgressBridge bridge{progress, nullptr};
+    auto o = session_options(threads, max_memory, 0, true);
+    o.progress = bridge.make();
+    const auto p = protect_options(10, sidecar);
+    const auto r = without_gil(
+        [&] {
+            agcflow::Session s(o);
+            return agcflow::verify(s, path, p);
+        },
+        &bridge);
+    return report_dict(r);
+}
+
+py::dict repair(const std::string& path, std::optional<std::string> output, std::optional<std::string> sidecar,
+                std::optional<uint32_t> threads, std::optional<uint64_t> max_memory, py::object progress) {
+    ProgressBridge bridge{progress, nullptr};
+    auto o = session_options(threads, max_memory, 0, true);
+    o.progress = bridge.make();
+    const auto p = protect_options(10, sidecar);
+    const auto r = without_gil(
+        [&] {
+            agcflow::Session s(o);
+            return agcflow::repair(s, path, output.value_or(""), p);
+        },
+        &bridge);
+    if (r.refused) {
+        PyErr_SetString(exception_for(agcflow::Status::corrupt).ptr(), r.refused_because.c_str());
+        throw py::error_already_set();
+    }
+    return report_dict(r);
+}
+
+void check_archive(const std::string& path, std::optional<uint32_t> threads, std::optional<uint64_t> max_memory) {
+    const auto o = session_options(threads, max_memory, 0, true);
+    without_gil([&] {
+        agcflow::Session s(o);
+        agcflow::check_archive(s, path);
+    });
 }
 
 }  // namespace
@@ -380,11 +484,29 @@ del _c
     m.def("create", &create, py::arg("output"), py::arg("inputs"), py::kw_only(), py::arg("threads") = py::none(),
           py::arg("max_memory") = py::none(), py::arg("k") = 31, py::arg("min_match_length") = 20,
           py::arg("segment_size") = 60000, py::arg("batch_size") = 50, py::arg("adaptive") = false,
-          py::arg("concatenated") = false, py::arg("fallback_fraction") = 0.0, py::arg("progress") = py::none(),
+          py::arg("concatenated") = false, py::arg("fallback_fraction") = 0.0, py::arg("protect") = 0,
+          py::arg("progress") = py::none(),
           "Compress FASTA files (the first is the reference) into an archive, as `agc-flow create`. "
+          "protect=PERCENT also writes the RaptorQ sidecar output + '.rq'. "
           "progress(operation, done, total, bases) is called after each sample; a false return cancels.");
     m.def("append", &append, py::arg("archive"), py::arg("output"), py::arg("inputs"), py::kw_only(),
           py::arg("threads") = py::none(), py::arg("max_memory") = py::none(), py::arg("adaptive") = false,
-          py::arg("concatenated") = false, py::arg("fallback_fraction") = 0.0, py::arg("progress") = py::none(),
+          py::arg("concatenated") = false, py::arg("fallback_fraction") = 0.0, py::arg("protect") = 0,
+          py::arg("progress") = py::none(),
           "A new archive with the archive's samples and those of the FASTA files, as `agc-flow append`.");
+    m.def("raptorq_available", &agcflow::raptorq_available, "Whether this build can protect, verify with and repair from sidecars.");
+    m.def("protect", &protect, py::arg("path"), py::kw_only(), py::arg("redundancy") = 10, py::arg("sidecar") = py::none(),
+          py::arg("threads") = py::none(), py::arg("max_memory") = py::none(), py::arg("progress") = py::none(),
+          "Write the RaptorQ sidecar path + '.rq' (any file): returns its layout as a dict.");
+    m.def("verify", &verify, py::arg("path"), py::kw_only(), py::arg("sidecar") = py::none(),
+          py::arg("threads") = py::none(), py::arg("max_memory") = py::none(), py::arg("progress") = py::none(),
+          "Compare a file with its sidecar: a dict with 'intact', 'damaged' [(begin, end), ...], 'repairable', ...");
+    m.def("repair", &repair, py::arg("path"), py::kw_only(), py::arg("output") = py::none(),
+          py::arg("sidecar") = py::none(), py::arg("threads") = py::none(), py::arg("max_memory") = py::none(),
+          py::arg("progress") = py::none(),
+          "Restore a file's exact bytes from its sidecar (in place, or into output); CorruptArchiveError when "
+          "the damage exceeds the redundancy (nothing written). Returns what was found, as verify does.");
+    m.def("check_archive", &check_archive, py::arg("path"), py::kw_only(), py::arg("threads") = py::none(),
+          py::arg("max_memory") = py::none(),
+          "Check an archive through without a sidecar (every structure, part and contig); raises on the first problem.");
 }

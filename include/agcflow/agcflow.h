@@ -166,6 +166,8 @@ typedef struct agcflow_create_options {
     int checksums;             /* 1: a self-verifying archive (still read by AGC): zstd frame checksums and
                                   a checksum of every part, checked whenever agc-flow reads the part.
                                   Appending keeps an archive's checksums. */
+    uint32_t protect;          /* 1..100: also write the RaptorQ sidecar "<output>.rq" with this redundancy
+                                  (percent), as agcflow_protect does; 0: none (an output file only) */
 } agcflow_create_options;
 
 /* AGC's defaults. */
@@ -318,6 +320,86 @@ AGCFLOW_API agcflow_status agcflow_archive_write_queries(agcflow_archive* archiv
 AGCFLOW_API agcflow_status agcflow_archive_write_regions(agcflow_archive* archive, const char* bed_path,
                                                          const agcflow_fasta_options* options,
                                                          const agcflow_output* output);
+
+/* ---- protection against damage: RaptorQ sidecars ------------------------------------------- */
+
+/* 1 when this build has RaptorQ (liblcrq); otherwise protect, verify with a sidecar and repair
+ * fail with AGCFLOW_ERR_UNSUPPORTED. */
+AGCFLOW_API int agcflow_raptorq_available(void);
+
+typedef struct agcflow_protect_options {
+    size_t size;          /* sizeof(agcflow_protect_options): set by agcflow_protect_options_init */
+    uint32_t redundancy;  /* repair data, percent of the file's size, 1..100 (10); protect only */
+    const char* sidecar;  /* the sidecar's path; NULL: "<file>.rq" */
+} agcflow_protect_options;
+
+AGCFLOW_API void agcflow_protect_options_init(agcflow_protect_options* options);
+
+/* A sidecar's layout. */
+typedef struct agcflow_protect_info {
+    uint64_t file_size;       /* bytes of the file protected */
+    uint32_t symbol_size;     /* bytes per symbol (T) */
+    uint64_t symbols;         /* source symbols */
+    uint32_t blocks;          /* RaptorQ source blocks (interleaved: symbol i is in block i mod blocks) */
+    uint32_t block_symbols;   /* source symbols of the largest block (K) */
+    uint32_t repair_symbols;  /* repair symbols per block */
+    uint32_t redundancy;      /* percent asked for */
+    uint64_t sidecar_size;    /* bytes */
+} agcflow_protect_info;
+
+/* Writes the sidecar of any file: its size and SHA-256, a checksum of every symbol and the
+ * repair symbols, each checksummed. The sidecar appears whole or not at all. Memory stays
+ * within the session's budget (README, "Protection"). `info` may be NULL. */
+AGCFLOW_API agcflow_status agcflow_protect(agcflow_session* session, const char* file,
+                                           const agcflow_protect_options* options, agcflow_protect_info* info);
+
+/* What a file's comparison with its sidecar found. */
+typedef struct agcflow_damage_report {
+    agcflow_protect_info layout;    /* the sidecar's */
+    uint64_t file_size;             /* the file's size now */
+    int intact;                     /* 1: the file's bytes are those protected */
+    uint64_t damaged_bytes;         /* wrong or missing (beyond the file's end now) */
+    uint64_t damaged_ranges;        /* ranges of them, passed to the range callback */
+    uint64_t unchecked_bytes;       /* bytes whose checksums are lost in the (damaged) sidecar */
+    uint64_t appended_bytes;        /* the file is longer than it was by this much */
+    int sidecar_damaged;            /* 1: some of the sidecar is damaged */
+    uint64_t sidecar_records;       /* repair symbols in the sidecar */
+    uint64_t sidecar_bad_records;   /* of those, damaged */
+    uint32_t blocks_damaged;        /* blocks with damage */
+    uint32_t blocks_beyond;         /* of those, with more damage than their intact repair symbols */
+    uint64_t recoverable_bytes;     /* damaged bytes in blocks that can be rebuilt */
+    int repairable;                 /* 1: agcflow_repair would restore the file exactly */
+    int file_repaired;              /* agcflow_repair: 1 when the file was rebuilt and written */
+    int sidecar_rewritten;          /* agcflow_repair: 1 when a damaged sidecar was written anew */
+    int refused;                    /* agcflow_repair: 1 when nothing was written because the damage
+                                       exceeds the redundancy (the status is AGCFLOW_ERR_CORRUPT) */
+} agcflow_damage_report;
+
+/* Each damaged range [begin, end) of the file as protected; a non-zero return stops the calls. */
+typedef int (*agcflow_range_fn)(void* user, uint64_t begin, uint64_t end);
+
+/* Compares a file with its sidecar: AGCFLOW_OK whatever the damage (the report says), an error
+ * when the sidecar is missing or unreadable (AGCFLOW_ERR_IO) or not a sidecar at all, both
+ * copies of its header damaged (AGCFLOW_ERR_CORRUPT). `ranges` may be NULL. */
+AGCFLOW_API agcflow_status agcflow_verify(agcflow_session* session, const char* file,
+                                          const agcflow_protect_options* options, agcflow_damage_report* report,
+                                          agcflow_range_fn ranges, void* user);
+
+/* Restores a file's exact bytes (also when it was cut short or extended) into `output` (NULL:
+ * the file itself, replaced only once the rebuilt bytes match the sidecar's SHA-256); in place,
+ * a damaged sidecar is written anew as well. Damage beyond the sidecar's redundancy:
+ * AGCFLOW_ERR_CORRUPT, a message saying how much is damaged and how much could be recovered,
+ * the report filled in, nothing written. `report` and `ranges` (the damaged ranges found, as
+ * agcflow_verify passes them) may be NULL. */
+AGCFLOW_API agcflow_status agcflow_repair(agcflow_session* session, const char* file, const char* output,
+                                          const agcflow_protect_options* options, agcflow_damage_report* report,
+                                          agcflow_range_fn ranges, void* user);
+
+/* Checks an archive without a sidecar: its container and every structure in it, every part
+ * decoded (and checked against the archive's checksums, where it has them), every contig of
+ * every sample rebuilt. AGCFLOW_OK when all is consistent, AGCFLOW_ERR_CORRUPT naming the first
+ * problem otherwise. */
+AGCFLOW_API agcflow_status agcflow_archive_check(agcflow_session* session, const char* path);
 
 #ifdef __cplusplus
 }

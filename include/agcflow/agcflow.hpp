@@ -198,6 +198,7 @@ struct CreateOptions {
     double fallback_fraction = 0.0;  // 0..0.05
     uint32_t verbosity = 0;          // 0..2
     bool checksums = false;          // a self-verifying archive (still read by AGC)
+    uint32_t protect = 0;            // 1..100: also write the RaptorQ sidecar <output>.rq (percent)
 
     agcflow_create_options c() const {
         agcflow_create_options o;
@@ -211,6 +212,7 @@ struct CreateOptions {
         o.fallback_fraction = fallback_fraction;
         o.verbosity = verbosity;
         o.checksums = checksums;
+        o.protect = protect;
         return o;
     }
 };
@@ -471,6 +473,78 @@ private:
     };
     std::unique_ptr<agcflow_archive, Deleter> handle_;
 };
+
+// ---- protection against damage: RaptorQ sidecars (agcflow.h has the details) ----
+
+inline bool raptorq_available() { return agcflow_raptorq_available() != 0; }
+
+struct ProtectOptions {
+    uint32_t redundancy = 10;  // percent, 1..100 (protect)
+    std::string sidecar = {};  // empty: <file>.rq
+
+    agcflow_protect_options c() const {
+        agcflow_protect_options o;
+        agcflow_protect_options_init(&o);
+        o.redundancy = redundancy;
+        o.sidecar = sidecar.empty() ? nullptr : sidecar.c_str();
+        return o;
+    }
+};
+
+using ProtectInfo = agcflow_protect_info;
+
+struct ByteRange {
+    uint64_t begin = 0, end = 0;
+};
+
+struct DamageReport : agcflow_damage_report {
+    std::vector<ByteRange> damaged;  // the damaged ranges [begin, end)
+    std::string refused_because;     // repair: why nothing was written (damage beyond the redundancy)
+};
+
+namespace detail {
+inline int add_range(void* user, uint64_t begin, uint64_t end) {
+    static_cast<std::vector<ByteRange>*>(user)->push_back({begin, end});
+    return 0;
+}
+}  // namespace detail
+
+// Writes <file>.rq (or options.sidecar).
+inline ProtectInfo protect(Session& session, std::string_view file, const ProtectOptions& options = {}) {
+    const auto o = options.c();
+    ProtectInfo info{};
+    detail::check(agcflow_protect(session.handle(), detail::c_str(file).c_str(), &o, &info));
+    return info;
+}
+
+// Compares a file with its sidecar; throws only when the sidecar cannot be used at all.
+inline DamageReport verify(Session& session, std::string_view file, const ProtectOptions& options = {}) {
+    const auto o = options.c();
+    DamageReport r{};
+    detail::check(agcflow_verify(session.handle(), detail::c_str(file).c_str(), &o, &r, &detail::add_range, &r.damaged));
+    return r;
+}
+
+// Restores a file (into `output`; empty: in place). Damage beyond the sidecar's redundancy is
+// not thrown: the report's `refused` is 1 and `refused_because` says why nothing was written.
+inline DamageReport repair(Session& session, std::string_view file, std::string_view output = {},
+                           const ProtectOptions& options = {}) {
+    const auto o = options.c();
+    DamageReport r{};
+    const std::string out(output);
+    const agcflow_status s = agcflow_repair(session.handle(), detail::c_str(file).c_str(),
+                                            out.empty() ? nullptr : out.c_str(), &o, &r, &detail::add_range, &r.damaged);
+    if (s == AGCFLOW_ERR_CORRUPT && r.agcflow_damage_report::refused)
+        r.refused_because = agcflow_last_error();
+    else
+        detail::check(s);
+    return r;
+}
+
+// Checks an archive without a sidecar (every structure, part and contig); throws on the first problem.
+inline void check_archive(Session& session, std::string_view path) {
+    detail::check(agcflow_archive_check(session.handle(), detail::c_str(path).c_str()));
+}
 
 }  // namespace agcflow
 

@@ -860,6 +860,120 @@ static void test_session_destroyed_first(void) {
     free(out), free(path);
 }
 
+/* ---- protect, verify, repair ---- */
+
+typedef struct {
+    uint64_t begin[8], end[8];
+    int n;
+} ranges_seen;
+
+static int note_range(void* user, uint64_t begin, uint64_t end) {
+    ranges_seen* r = (ranges_seen*)user;
+    if (r->n < 8) r->begin[r->n] = begin, r->end[r->n] = end;
+    r->n++;
+    return 0;
+}
+
+static int write_bytes(const char* path, const unsigned char* p, size_t n) {
+    FILE* f = fopen(path, "wb");
+    if (!f) return 0;
+    const int ok = fwrite(p, 1, n, f) == n;
+    return fclose(f) == 0 && ok;
+}
+
+static void test_protect(void) {
+    if (!agcflow_raptorq_available()) {
+        printf("(built without liblcrq: protect not tested)\n");
+        CHECK(agcflow_protect(new_session(1), "x", NULL, NULL) == AGCFLOW_ERR_UNSUPPORTED);
+        return;
+    }
+    agcflow_session* s = new_session(2);
+    const size_t n = 1500000;
+    unsigned char* data = (unsigned char*)malloc(n);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < n; ++i) x = x * 1103515245u + 12345u, data[i] = (unsigned char)(x >> 16);
+    char* file = temp("protected.bin");
+    char* side = temp("protected.bin.rq");
+    CHECK(write_bytes(file, data, n));
+
+    agcflow_protect_options po;
+    agcflow_protect_options_init(&po);
+    CHECK(po.redundancy == 10 && po.sidecar == NULL);
+    agcflow_protect_info info;
+    CHECK(agcflow_protect(s, file, &po, &info) == AGCFLOW_OK);
+    CHECK(info.file_size == n && info.symbol_size == 15000 && info.blocks == 1 && info.redundancy == 10);
+    CHECK(exists(side));
+    po.redundancy = 0;
+    CHECK(agcflow_protect(s, file, &po, NULL) == AGCFLOW_ERR_ARGUMENT);
+    CHECK(strcmp(agcflow_last_error(), "redundancy 0 is outside 1..100") == 0);
+    CHECK(agcflow_protect(s, NULL, NULL, NULL) == AGCFLOW_ERR_ARGUMENT);
+    CHECK(agcflow_protect(NULL, file, NULL, NULL) == AGCFLOW_ERR_ARGUMENT);
+
+    agcflow_damage_report r;
+    ranges_seen seen = {{0}, {0}, 0};
+    CHECK(agcflow_verify(s, file, NULL, &r, note_range, &seen) == AGCFLOW_OK);
+    CHECK(r.intact == 1 && r.damaged_bytes == 0 && seen.n == 0 && r.sidecar_damaged == 0);
+    CHECK(r.layout.sidecar_size == info.sidecar_size);
+
+    /* Two damaged symbols: found, reported, repaired in place. */
+    data[20000] ^= 1;
+    data[n - 1] ^= 1;
+    CHECK(write_bytes(file, data, n));
+    CHECK(agcflow_verify(s, file, NULL, &r, note_range, &seen) == AGCFLOW_OK);
+    CHECK(r.intact == 0 && r.repairable == 1 && r.damaged_ranges == 2 && r.damaged_bytes == 30000);
+    CHECK(seen.n == 2 && seen.begin[0] == 15000 && seen.end[0] == 30000 && seen.end[1] == n);
+    CHECK(agcflow_repair(s, file, NULL, NULL, &r, NULL, NULL) == AGCFLOW_OK);
+    CHECK(r.file_repaired == 1 && r.refused == 0);
+    data[20000] ^= 1;
+    data[n - 1] ^= 1;
+    size_t got = 0;
+    unsigned char* back = (unsigned char*)read_all(file, &got);
+    CHECK(got == n && memcmp(back, data, n) == 0);
+    free(back);
+
+    /* Beyond the redundancy: AGCFLOW_ERR_CORRUPT, the report says so, nothing changes. */
+    memset(data, 0, 400000);
+    CHECK(write_bytes(file, data, n));
+    CHECK(agcflow_repair(s, file, NULL, NULL, &r, NULL, NULL) == AGCFLOW_ERR_CORRUPT);
+    CHECK(r.refused == 1 && r.repairable == 0 && r.blocks_beyond == 1 && r.file_repaired == 0);
+    CHECK(strstr(agcflow_last_error(), "cannot be repaired: 405.0 kB damaged in 1 of 1 blocks") != NULL);
+    back = (unsigned char*)read_all(file, &got);
+    CHECK(got == n && memcmp(back, data, n) == 0);
+    free(back);
+
+    /* No sidecar: an error, not a report. */
+    remove(side);
+    CHECK(agcflow_verify(s, file, NULL, &r, NULL, NULL) == AGCFLOW_ERR_IO);
+    CHECK(strstr(agcflow_last_error(), "no sidecar") != NULL);
+
+    /* create with protect, and the deep check of an archive. */
+    char* ref = fixture("syn-small/input/ref.fa");
+    const char* inputs[] = {ref};
+    char* out = temp("protected.agc");
+    char* out_rq = temp("protected.agc.rq");
+    agcflow_create_options co;
+    agcflow_create_options_init(&co);
+    co.protect = 15;
+    agcflow_output o = agcflow_output_path(out);
+    CHECK(agcflow_create(s, &o, inputs, 1, &co) == AGCFLOW_OK);
+    CHECK(exists(out_rq));
+    CHECK(agcflow_verify(s, out, NULL, &r, NULL, NULL) == AGCFLOW_OK && r.intact == 1 && r.layout.redundancy == 15);
+    CHECK(agcflow_archive_check(s, out) == AGCFLOW_OK);
+    CHECK(agcflow_archive_check(s, file) == AGCFLOW_ERR_CORRUPT);
+    agcflow_output so = agcflow_output_fd(1);
+    CHECK(agcflow_create(s, &so, inputs, 1, &co) == AGCFLOW_ERR_ARGUMENT);
+    co.protect = 101;
+    CHECK(agcflow_create(s, &o, inputs, 1, &co) == AGCFLOW_ERR_ARGUMENT);
+
+    free(ref);
+    free(out);
+    free(out_rq);
+    free(file);
+    free(side);
+    free(data);
+    agcflow_session_destroy(s);
+}
+
 int main(int argc, char** argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: c_api_test FIXTURES_DIR TEMP_DIR\n");
@@ -878,6 +992,7 @@ int main(int argc, char** argv) {
     test_limits();
     test_cancellation();
     test_session_destroyed_first();
+    test_protect();
     printf("%d checks, %d failed\n", g_checks, g_failures);
     return g_failures ? 1 : 0;
 }

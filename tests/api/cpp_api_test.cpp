@@ -211,6 +211,31 @@ int main(int argc, char** argv) {
     }
     CHECK(a1.sequence("chr1", "ref", 0, 5).size() == 5);
 
+    // Protection: protect, verify, repair; damage beyond the redundancy is a report, not an exception.
+    if (agcflow::raptorq_available()) {
+        const auto file = tmp / "guarded.bin";
+        std::string bytes(800000, '\0');
+        for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 2654435761u) >> 13);
+        { std::ofstream(file, std::ios::binary) << bytes; }
+        const agcflow::ProtectInfo pi = agcflow::protect(session, file.string(), {.redundancy = 25});
+        CHECK(pi.file_size == bytes.size() && pi.redundancy == 25);
+        CHECK(agcflow::verify(session, file.string()).intact);
+        std::string bad = bytes;
+        bad[100] ^= 1;
+        { std::ofstream(file, std::ios::binary) << bad; }
+        agcflow::DamageReport r = agcflow::verify(session, file.string());
+        CHECK(!r.intact && r.repairable && r.damaged.size() == 1 && r.damaged[0].begin == 0 && r.damaged[0].end == 8000);
+        r = agcflow::repair(session, file.string());
+        CHECK(r.file_repaired && !r.refused && slurp(file) == bytes);
+        bad.assign(bytes.size(), 'N');
+        { std::ofstream(file, std::ios::binary) << bad; }
+        r = agcflow::repair(session, file.string());
+        CHECK(r.refused && r.refused_because.find("cannot be repaired") != std::string::npos && slurp(file) == bad);
+        EXPECT_THROWS(agcflow::Status::io, agcflow::verify(session, (tmp / "unprotected").string()));
+        agcflow::check_archive(session, (syn / "default.agc").string());
+        EXPECT_THROWS(agcflow::Status::corrupt, agcflow::check_archive(session, file.string()));
+    }
+
     std::cout << checks << " checks, " << failures << " failed\n";
     return failures ? 1 : 0;
 }

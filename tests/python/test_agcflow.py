@@ -1,5 +1,6 @@
 # The Python module agcflow: archives as AGC makes them, queries like slices, the GIL released
 # during work, and a Python exception for every kind of bad input.
+import os
 import pathlib
 import threading
 
@@ -168,3 +169,38 @@ def test_legacy_archives(fixtures):
     v1 = agcflow.Archive(str(fixtures / "legacy-v1" / "toy.agc"))
     assert v1.info()["version"] == (1, 0) and v1.reference() == "a"
     assert v1.sequence("chr1a", "a") == "CTGAGCTGACTGA"
+
+
+@pytest.mark.skipif(not agcflow.raptorq_available(), reason="built without liblcrq")
+def test_protect_verify_repair(fixtures, tmp_path):
+    data = tmp_path / "data.bin"
+    original = os.urandom(2_000_000)
+    data.write_bytes(original)
+    layout = agcflow.protect(str(data), redundancy=20)
+    assert layout["file_size"] == 2_000_000 and layout["redundancy"] == 20
+    assert (tmp_path / "data.bin.rq").stat().st_size == layout["sidecar_size"]
+    assert agcflow.verify(str(data))["intact"]
+    damaged = bytearray(original)
+    damaged[300_000:340_000] = bytes(40_000)
+    data.write_bytes(bytes(damaged))
+    report = agcflow.verify(str(data))
+    assert not report["intact"] and report["repairable"]
+    assert report["damaged"] == [(300_000, 340_000)]
+    out = tmp_path / "fixed.bin"
+    assert agcflow.repair(str(data), output=str(out))["file_repaired"]
+    assert out.read_bytes() == original
+    # Beyond the redundancy: an exception, nothing written.
+    damaged[:1_000_000] = bytes(1_000_000)
+    data.write_bytes(bytes(damaged))
+    with pytest.raises(agcflow.CorruptArchiveError, match="cannot be repaired"):
+        agcflow.repair(str(data))
+    assert data.read_bytes() == bytes(damaged)
+    with pytest.raises(agcflow.FileError, match="no sidecar"):
+        agcflow.verify(str(out))
+    # create protect=, and the check of an archive without a sidecar.
+    archive = tmp_path / "p.agc"
+    agcflow.create(str(archive), [str(fixtures / "syn-small" / "input" / "ref.fa")], protect=10)
+    assert agcflow.verify(str(archive))["intact"]
+    agcflow.check_archive(str(archive))
+    with pytest.raises(agcflow.CorruptArchiveError):
+        agcflow.check_archive(str(data))

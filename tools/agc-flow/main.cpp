@@ -3,7 +3,9 @@
 // clamped into their range, a repeated option's last value taken) and prints what AGC prints.
 // `inspect`, a developer's tool, reads archives through the internals (inspect.cpp).
 #include <CLI/CLI.hpp>
+#ifndef AGCFLOW_NO_MIMALLOC
 #include <mimalloc.h>
+#endif
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +20,7 @@
 
 #include "agcflow/agcflow.hpp"
 #include "tools/agc-flow/inspect_command.h"
+#include "tools/agc-flow/protect_commands.h"
 
 namespace {
 
@@ -211,6 +214,7 @@ struct CreateOptions {
     uint32_t verbosity = 0;
     double fallback = 0.0;
     bool adaptive = false, concatenated = false, no_cmd_line = false, checksums = false;
+    uint32_t protect = 0;  // --protect[=PERCENT]
     uint64_t max_memory_mib = 0;
 };
 
@@ -278,6 +282,7 @@ agcflow::CreateOptions create_options(const CreateOptions& o) {
     c.adaptive = o.adaptive;
     c.fallback_fraction = clamp_option(o.fallback, 0.0, 0.05);
     c.checksums = o.checksums;
+    c.protect = o.protect;
     return c;
 }
 
@@ -285,11 +290,20 @@ agcflow::Output archive_output(const std::string& path) {
     return path.empty() ? agcflow::Output::stdout_stream() : agcflow::Output::path(path);
 }
 
+// A sidecar left from an earlier archive at the output's path no longer matches it: said once.
+void warn_of_stale_sidecar(const CreateOptions& o) {
+    std::error_code ec;
+    if (o.protect || o.output.empty() || !std::filesystem::exists(o.output + ".rq", ec)) return;
+    print_message("warning: " + o.output + ".rq was written for an earlier " + o.output +
+                  " and does not match it now (agc-flow protect " + o.output + " writes it anew)");
+}
+
 int run_create(const CreateOptions& o) {
     if (o.inputs.empty()) throw agcflow::Exception(agcflow::Status::argument, "create needs a reference FASTA file");
     const auto files = input_files(o.inputs, o.list_file);
     agcflow::Session session = create_session(o);
     agcflow::create(session, archive_output(o.output), files, create_options(o));
+    warn_of_stale_sidecar(o);
     return 0;
 }
 
@@ -302,6 +316,7 @@ int run_append(const CreateOptions& o) {
     if (!fasta.empty() || !o.list_file.empty()) files = input_files(fasta, o.list_file);
     agcflow::Session session = create_session(o);
     agcflow::append(session, o.inputs.front(), archive_output(o.output), files, create_options(o));
+    warn_of_stale_sidecar(o);
     return 0;
 }
 
@@ -311,6 +326,7 @@ int main(int argc, char** argv) {
     // mimalloc (linked in, replacing malloc) on 2 MiB pages: create's large, short-lived
     // buffers otherwise cost a page fault per 4 KiB and TLB misses (measured: create 19.6 ->
     // 15.9 s on a 528 MB collection, for ~30% more peak RSS). Set before anything allocates.
+#ifndef AGCFLOW_NO_MIMALLOC
     mi_option_enable(mi_option_large_os_pages);
     // Freed memory is kept for reuse rather than given back to the OS (the delay is an hour):
     // samples come and go every fraction of a second, and each return was paid again in page
@@ -319,6 +335,7 @@ int main(int argc, char** argv) {
     // peak RSS (the peak comes before the freed memory would have gone back).
     mi_option_set(mi_option_decommit_delay, 3600000);
     mi_option_set(mi_option_segment_decommit_delay, 3600000);
+#endif
     // A file-size limit (ulimit -f) makes write() fail with EFBIG, reported as an error, rather
     // than kill the process with SIGXFSZ; a closed pipe likewise gives EPIPE.
     std::signal(SIGXFSZ, SIG_IGN);
@@ -364,6 +381,13 @@ int main(int argc, char** argv) {
     append->add_option("-v", ao.verbosity, "verbosity level (default: 0; min: 0; max: 2)");
     append->add_option("--max-memory", ao.max_memory_mib, memory_help())->check(CLI::PositiveNumber);
     append->add_flag("--checksums", ao.checksums, "self-verifying archive (kept anyway when the input archive has them)");
+    for (auto [cmd, o] : {std::pair{create, &co}, std::pair{append, &ao}})
+        cmd->add_flag("--protect{10}", o->protect,
+                      "also write OUT.rq, RaptorQ repair data of the archive (--protect=PERCENT; default: 10)")
+            ->check(CLI::Range(1, 100));
+
+    ProtectArgs pa;
+    const ProtectCommands protect_commands = add_protect_commands(app, pa);
 
     auto* getcol = app.add_subcommand("getcol", "extract all samples");
     add_archive(getcol, ro);
@@ -411,6 +435,7 @@ int main(int argc, char** argv) {
 
     try {
         if (inspect->parsed()) return run_inspect(inspect_args);
+        if (protect_commands.parsed()) return run_protect_command(protect_commands, pa);
         if (create->parsed()) return run_create(co);
         if (append->parsed()) return run_append(ao);
         if (getcol->parsed()) return run_getcol(ro);
