@@ -34,6 +34,9 @@ struct CreateConfig {
     // Contigs are searched for splitters in pieces of this many bases, one task each (a long
     // chromosome is not one task on many cores). Never changes the archive.
     uint64_t cut_piece = uint64_t(1) << 20;
+    // create --trace: where to write every task of the graph as Chrome trace-event JSON
+    // (stages/task_trace.h); empty: no trace. Never changes the archive.
+    std::filesystem::path trace;
     // zstd levels (AGC's: what byte identity needs) and frame checksums. With
     // profile.frame_checksums the archive also gets the part checksums stream
     // (io/part_checksums.h): create --checksums.

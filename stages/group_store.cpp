@@ -25,17 +25,34 @@ std::unique_ptr<GroupStore> GroupStore::reopen(uint32_t group_id, uint32_t pack_
         g->ref_size_ = reference->size() + 1;
         g->encoder_ = std::make_unique<LzEncoder>(*reference, min_match_len);
     }
-    g->loaded_ = false;
+    g->loaded_.store(false, std::memory_order_relaxed);
     return g;
 }
 
+uint64_t GroupPart::raw_bytes() const {
+    if (compressed) return 0;
+    uint64_t n = reference.size();
+    for (const auto& e : entries) n += e.size() + 1;
+    return n;
+}
+
+void GroupPart::compress(const CompressionProfile& profile) {
+    if (compressed) return;
+    part = is_reference ? encode_reference_part(reference, profile) : encode_pack(entries, profile);
+    std::vector<std::vector<uint8_t>>().swap(entries);
+    Codes().swap(reference);
+    compressed = true;
+}
+
 void GroupStore::flush_pack(std::vector<GroupPart>& parts) {
-    parts.push_back({false, encode_pack(pack_, *profile_)});
+    GroupPart p;
+    p.entries = std::move(pack_);
+    parts.push_back(std::move(p));
     pack_.clear();
 }
 
 uint32_t GroupStore::add(std::vector<uint8_t>&& segment, std::vector<GroupPart>& parts) {
-    loaded_ = true;
+    touch();
     if (is_raw()) {
         if (pack_.size() == pack_cardinality_) flush_pack(parts);
         pack_.push_back(std::move(segment));
@@ -43,7 +60,10 @@ uint32_t GroupStore::add(std::vector<uint8_t>&& segment, std::vector<GroupPart>&
     }
     if (count_ == 0) {
         // The first segment becomes the reference, id 0.
-        parts.push_back({true, encode_reference_part(segment, *profile_)});
+        GroupPart p;
+        p.is_reference = true;
+        p.reference = segment;
+        parts.push_back(std::move(p));
         ref_size_ = segment.size() + 1;
         encoder_ = std::make_unique<LzEncoder>(std::move(segment), min_match_len_);
         count_ = 1;

@@ -1,9 +1,11 @@
 // One segment group as create fills it (agc-compression-algorithm.md §5.1, §5.6): the
 // reference and LZ index of an LZ group (id >= 16), or the raw entries of a raw group
 // (0..15), with the pack being filled. Adding a segment returns its in-group id and may
-// complete a part, which the caller collects and writes in stream order.
+// complete a part, which the caller collects, compresses (GroupPart::compress, on any thread,
+// outside the group) and writes in stream order.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -16,10 +18,18 @@
 
 namespace agcflow {
 
-// A part produced by a group, not yet written.
+// A part produced by a group, not yet written: its content is final, its compression may wait.
 struct GroupPart {
     bool is_reference = false;  // x<g>r, else x<g>d
-    EncodedPart part;
+    EncodedPart part;           // as written, once compressed
+    bool compressed = false;
+    std::vector<std::vector<uint8_t>> entries;  // a pack before compression
+    Codes reference;                            // a reference before compression
+
+    // The bytes compression works on (for scheduling the largest first).
+    uint64_t raw_bytes() const;
+    // zstd (or stored), as AGC: the part's bytes do not depend on when or where this runs.
+    void compress(const CompressionProfile& profile);
 };
 
 class GroupStore {
@@ -38,6 +48,7 @@ public:
                                               const CompressionProfile& profile = agc_profile());
 
     uint32_t id() const { return id_; }
+    const CompressionProfile& profile() const { return *profile_; }
     bool is_raw() const { return id_ < kNumRawGroups; }
 
     // Adds a segment (already in storage orientation); returns its in-group id. Completed
@@ -49,8 +60,14 @@ public:
 
     // For classification (read-only, thread-safe once the reference exists): the LZ encoder
     // of the group's reference, and AGC's ref_size (reference length + 1; 0 = no reference).
-    const LzEncoder* encoder() const { return loaded_ ? encoder_.get() : nullptr; }
-    uint64_t ref_size() const { return loaded_ ? ref_size_ : 0; }
+    const LzEncoder* encoder() const { return loaded() ? encoder_.get() : nullptr; }
+    uint64_t ref_size() const { return loaded() ? ref_size_ : 0; }
+
+    // Whether the next segment added becomes the group's reference.
+    bool wants_reference() const { return !is_raw() && count_ == 0; }
+    // Marks a reopened group as touched (routing then sees its reference), as add() does; the
+    // registrar calls it for every group a batch touches, before that batch is stored.
+    void touch() { loaded_.store(true, std::memory_order_relaxed); }
 
 private:
     void flush_pack(std::vector<GroupPart>& parts);
@@ -63,7 +80,8 @@ private:
     uint64_t ref_size_ = 0;
     std::unique_ptr<LzEncoder> encoder_;
     std::vector<std::vector<uint8_t>> pack_;
-    bool loaded_ = true;  // false for a reopened group not yet touched
+    bool loaded() const { return loaded_.load(std::memory_order_relaxed); }
+    std::atomic<bool> loaded_{true};  // false for a reopened group not yet touched
 };
 
 }  // namespace agcflow

@@ -2,6 +2,8 @@
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/parallel_for.h>
+
+#include <optional>
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
@@ -168,7 +170,7 @@ uint64_t SingletonMap::last_from(size_t contig, uint64_t from) const {
 }
 
 SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, uint64_t entry_budget,
-                           const std::function<void()>& check) {
+                           const std::function<void()>& check, Trace* trace) {
     auto stop_if_asked = [&] {
         if (check) check();
     };
@@ -187,6 +189,7 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
     // Chunks start at multiples of 64 positions: each owns whole words of the bitmap.
     auto chunk_begin = [&](uint64_t c) { return c == chunks ? total : total * c / chunks / 64 * 64; };
     std::vector<uint32_t> counts(chunks * kSlots, 0);
+    std::optional<Trace::Span> region(std::in_place, trace, "splitters-par", -1, -1, total);
     tbb::parallel_for(uint64_t(0), chunks, [&](uint64_t c) {
         stop_if_asked();
         uint32_t* cnt = counts.data() + c * kSlots;
@@ -196,6 +199,7 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
             bits[pos >> 6] |= 1ull << (pos & 63);
         });
     });
+    region.reset();
     std::vector<uint64_t> slot_total(kSlots, 0);
     for (uint64_t c = 0; c < chunks; ++c)
         for (uint64_t s = 0; s < kSlots; ++s) slot_total[s] += counts[c * kSlots + s];
@@ -244,6 +248,7 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
         }
         // Entries are staged per bucket in small write-combining buffers and copied out
         // kStaged at a time: one scattered write per cache line instead of one per entry.
+        region.emplace(trace, "splitters-par", -1, -1, total);
         tbb::parallel_for(uint64_t(0), chunks, [&](uint64_t c) {
             stop_if_asked();
             constexpr uint32_t kStaged = 5;  // 60 bytes
@@ -282,6 +287,7 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
             for (uint64_t b = 0; b < nb; ++b)
                 if (fill[b]) flush(b, fill[b]);
         });
+        region.emplace(trace, "splitters-par", -1, -1, total);
         tbb::parallel_for(tbb::blocked_range<uint64_t>(0, nb, 4), [&](const tbb::blocked_range<uint64_t>& r) {
             uint64_t found = 0;
             auto& table = tables.local();
@@ -289,6 +295,7 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
                 found += clear_repeated(std::span<Entry>(entries.data() + bucket_base[b], bucket_size[b]), table, bits_);
             repeated += found;
         });
+        region.reset();
     }
     singletons_ = kmers_ - repeated;
 }

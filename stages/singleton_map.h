@@ -17,6 +17,8 @@
 #include <span>
 #include <vector>
 
+#include "stages/task_trace.h"
+
 namespace agcflow {
 
 using ContigView = std::span<const uint8_t>;
@@ -28,9 +30,10 @@ public:
 
     // Scans `contigs` (codes, > 3 = not ACGT) with k-mer length k. `entry_budget` bounds the bytes
     // of k-mer entries held at once; the fixed part (bitmap, per-chunk counters) comes on top.
-    // `check`, when set, is called between pieces of work and may throw to stop.
+    // `check`, when set, is called between pieces of work and may throw to stop. With a trace,
+    // each parallel region is a span ("splitters-par": bench/scaling-model divides it over cores).
     SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, uint64_t entry_budget,
-                 const std::function<void()>& check = {});
+                 const std::function<void()>& check = {}, Trace* trace = nullptr);
 
     // Whether the k-mer ending at `end` (index of its last base) in contig `contig` occurs once.
     bool operator()(size_t contig, uint64_t end) const {

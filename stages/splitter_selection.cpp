@@ -129,7 +129,7 @@ std::vector<uint64_t> jump_contig(ContigView contig, const SingletonMap& singlet
 
 SplitterSelection select_splitters(const std::vector<ContigView>& reference, uint32_t k, uint32_t segment_size,
                                    const FallbackFilter& filter, bool keep_kmers, uint64_t kmer_budget,
-                                   const std::function<void()>& check) {
+                                   const std::function<void()>& check, Trace* trace) {
     SplitterSelection sel;
     std::vector<std::vector<uint64_t>> per_contig(reference.size());
     std::vector<std::vector<FallbackRecord>> records(reference.size());
@@ -139,8 +139,9 @@ SplitterSelection select_splitters(const std::vector<ContigView>& reference, uin
             per_contig[i] = splitters_in_contig(reference[i], sel.singletons, k, segment_size, filter, &records[i]);
         });
     } else {
-        const SingletonMap singletons(reference, k, kmer_budget, check);
+        const SingletonMap singletons(reference, k, kmer_budget, check, trace);
         sel.kmer_passes = singletons.passes();
+        Trace::Span region(trace, "splitters-par");
         tbb::parallel_for(size_t(0), reference.size(), [&](size_t i) {
             if (!filter.enabled()) {
                 per_contig[i] = jump_contig(reference[i], singletons, i, k, segment_size);

@@ -15,6 +15,7 @@
 #include "stages/kmer_scan.h"
 #include "stages/nucleotide.h"
 #include "stages/singleton_map.h"
+#include "stages/task_trace.h"
 
 namespace agcflow {
 
@@ -48,7 +49,8 @@ inline constexpr uint64_t kDefaultKmerBudget = 1ull << 40;
 // and kept (8 bytes per reference k-mer, as AGC).
 SplitterSelection select_splitters(const std::vector<ContigView>& reference, uint32_t k, uint32_t segment_size,
                                    const FallbackFilter& filter = FallbackFilter(), bool keep_kmers = false,
-                                   uint64_t kmer_budget = kDefaultKmerBudget, const std::function<void()>& check = {});
+                                   uint64_t kmer_budget = kDefaultKmerBudget, const std::function<void()>& check = {},
+                                   Trace* trace = nullptr);
 
 // Adaptive mode (§3.5): new splitters for a contig of a later sample that has none: k-mers
 // unique in the contig and absent from the reference, chosen along it as on the reference.
