@@ -1,9 +1,20 @@
 // How the parts of an archive are compressed: the zstd level of each kind of part (AGC's by
-// default: the levels byte identity needs) and whether zstd frames carry their checksum
-// (create --checksums).
+// default: the levels byte identity needs), whether zstd frames carry their checksum (create
+// --checksums), and the preset (create --preset) the levels come from.
 #pragma once
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 namespace agcflow {
+
+// AGC's levels (the default, byte-identical archives), or one of agc-flow's presets: `fast`
+// (low levels) and `max` (zstd's highest). Every preset writes a format-3 archive AGC reads;
+// the archive records a preset other than `agc` in file_type_info under kPresetKey, and append
+// keeps it.
+enum class Preset { agc, fast, max };
+inline constexpr const char* kPresetKey = "agcflow_preset";
 
 struct CompressionProfile {
     int pack_level = 17;             // packs of LZ-diffs and raw segments
@@ -13,6 +24,7 @@ struct CompressionProfile {
     int contigs_level = 18;          // collection-contigs
     int details_level = 19;          // the five frames of collection-details
     bool frame_checksums = false;    // zstd's checksum in every frame
+    Preset preset = Preset::agc;
 
     bool operator==(const CompressionProfile&) const = default;
 };
@@ -22,5 +34,11 @@ inline const CompressionProfile& agc_profile() {
     static const CompressionProfile p;
     return p;
 }
+
+// The levels of a preset (frame_checksums false).
+CompressionProfile preset_profile(Preset preset);
+const char* preset_name(Preset preset);
+// "agc", "fast" or "max"; nullopt for anything else.
+std::optional<Preset> parse_preset(std::string_view name);
 
 }  // namespace agcflow

@@ -110,7 +110,10 @@ CreateConfig create_config(const agcflow_create_options* given, const SessionSta
     cfg.concatenated = o.concatenated != 0;
     cfg.fallback_fraction = o.fallback_fraction;
     cfg.verbosity = o.verbosity;
+    check_range(static_cast<uint64_t>(o.preset), AGCFLOW_PRESET_AGC, AGCFLOW_PRESET_MAX, "preset");
+    cfg.profile = preset_profile(static_cast<Preset>(o.preset));
     cfg.profile.frame_checksums = o.checksums != 0;
+    if (o.trace) cfg.trace = o.trace;
     cfg.threads = session.threads();
     cfg.max_memory = session.memory_per_operation();
     return cfg;

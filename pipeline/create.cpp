@@ -56,6 +56,15 @@ CreateMemoryPlan plan_memory(const CreateConfig& cfg, uint64_t reference_bases, 
     return plan;
 }
 
+// The preset an archive was made with (file_type_info's kPresetKey; none: AGC's levels).
+Preset archive_preset(const ArchiveCatalog& in) {
+    auto it = in.file_type_info().find(kPresetKey);
+    if (it == in.file_type_info().end()) return Preset::agc;
+    if (auto p = parse_preset(it->second)) return *p;
+    throw Error(ErrorKind::unsupported, in.reader().path().string() + ": made with preset '" + it->second +
+                                            "', which this agc-flow does not know; cannot append");
+}
+
 void check_inputs(const InputSet& inputs) {
     std::map<std::string, std::string> seen;
     for (const auto& in : inputs.known()) {
@@ -230,8 +239,10 @@ void append_archive(const std::filesystem::path& input, InputSet& samples, Outpu
                     input.string() + ": appending to a format " + std::to_string(in.version() / 1000) + "." +
                         std::to_string(in.version() % 1000) + " archive (AGC " + std::to_string(in.version() / 1000) +
                         ".x) is not supported; write a format 3 archive from its samples with getcol and create");
-    // Parameters always come from the archive; so do its checksums, when it has them.
-    if (in.reader().checksums()) cfg.profile.frame_checksums = true;
+    // Parameters always come from the archive; so do its preset and its checksums, when it has them.
+    const bool checksums = cfg.profile.frame_checksums || in.reader().checksums();
+    cfg.profile = preset_profile(archive_preset(in));
+    cfg.profile.frame_checksums = checksums;
     cfg.k = in.params().k;
     cfg.min_match_len = in.params().min_match_len;
     cfg.pack_cardinality = in.params().pack_cardinality;

@@ -31,6 +31,7 @@ class OrderedWriter {
 public:
     OrderedWriter(OutputFile& out, const CreateConfig& cfg)
         : out_(out), writer_(out, cfg.profile.frame_checksums), cfg_(cfg), file_type_info_(kFileTypeInfo) {
+        if (cfg.profile.preset != Preset::agc) file_type_info_[kPresetKey] = preset_name(cfg.profile.preset);
         samples_stream_ = writer_.register_stream("collection-samples");
         contigs_stream_ = writer_.register_stream("collection-contigs");
         details_stream_ = writer_.register_stream("collection-details");

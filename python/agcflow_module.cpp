@@ -257,13 +257,16 @@ private:
 void create(const std::string& output, const py::iterable& inputs, std::optional<uint32_t> threads,
             std::optional<uint64_t> max_memory, uint32_t k, uint32_t min_match_length, uint32_t segment_size,
             uint32_t batch_size, bool adaptive, bool concatenated, double fallback_fraction, uint32_t protect,
-            py::object progress) {
+            const std::string& preset, py::object progress) {
     ProgressBridge bridge{progress, nullptr};
     auto o = session_options(threads, max_memory, 0, true);
     o.progress = bridge.make();
     const auto files = as_paths(inputs);
     auto c = create_options(k, min_match_length, segment_size, batch_size, adaptive, concatenated, fallback_fraction);
     c.protect = protect;
+    if (preset == "fast") c.preset = AGCFLOW_PRESET_FAST;
+    else if (preset == "max") c.preset = AGCFLOW_PRESET_MAX;
+    else if (preset != "agc") throw py::value_error("preset must be 'agc', 'fast' or 'max', not '" + preset + "'");
     without_gil(
         [&] {
             agcflow::Session s(o);
@@ -485,9 +488,9 @@ del _c
           py::arg("max_memory") = py::none(), py::arg("k") = 31, py::arg("min_match_length") = 20,
           py::arg("segment_size") = 60000, py::arg("batch_size") = 50, py::arg("adaptive") = false,
           py::arg("concatenated") = false, py::arg("fallback_fraction") = 0.0, py::arg("protect") = 0,
-          py::arg("progress") = py::none(),
+          py::arg("preset") = "agc", py::arg("progress") = py::none(),
           "Compress FASTA files (the first is the reference) into an archive, as `agc-flow create`. "
-          "protect=PERCENT also writes the RaptorQ sidecar output + '.rq'. "
+          "protect=PERCENT also writes the RaptorQ sidecar output + '.rq'; preset='fast' or 'max' other zstd levels. "
           "progress(operation, done, total, bases) is called after each sample; a false return cancels.");
     m.def("append", &append, py::arg("archive"), py::arg("output"), py::arg("inputs"), py::kw_only(),
           py::arg("threads") = py::none(), py::arg("max_memory") = py::none(), py::arg("adaptive") = false,

@@ -153,6 +153,12 @@ AGCFLOW_API agcflow_status agcflow_write(const agcflow_output* output, const voi
 
 /* ---- compression --------------------------------------------------------------------------- */
 
+typedef enum agcflow_preset {
+    AGCFLOW_PRESET_AGC = 0, /* AGC 3.2.2's zstd levels: byte-identical archives */
+    AGCFLOW_PRESET_FAST = 1,
+    AGCFLOW_PRESET_MAX = 2
+} agcflow_preset;
+
 typedef struct agcflow_create_options {
     size_t size;               /* sizeof(agcflow_create_options): set by agcflow_create_options_init */
     uint32_t k;                /* splitter k-mer length, 17..32 (31) */
@@ -168,6 +174,13 @@ typedef struct agcflow_create_options {
                                   Appending keeps an archive's checksums. */
     uint32_t protect;          /* 1..100: also write the RaptorQ sidecar "<output>.rq" with this redundancy
                                   (percent), as agcflow_protect does; 0: none (an output file only) */
+    agcflow_preset preset;     /* AGCFLOW_PRESET_AGC (the default: AGC's archive, byte for byte), or
+                                  AGCFLOW_PRESET_FAST / AGCFLOW_PRESET_MAX: other zstd levels, an archive
+                                  AGC still reads to the same bases, recorded in its file_type_info
+                                  ("agcflow_preset"). Append ignores this field and keeps the
+                                  archive's preset. */
+    const char* trace;         /* NULL, or a file to write every task of the run to, as Chrome
+                                  trace-event JSON (Perfetto opens it; bench/scaling-model replays it) */
 } agcflow_create_options;
 
 /* AGC's defaults. */

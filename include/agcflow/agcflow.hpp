@@ -199,6 +199,8 @@ struct CreateOptions {
     uint32_t verbosity = 0;          // 0..2
     bool checksums = false;          // a self-verifying archive (still read by AGC)
     uint32_t protect = 0;            // 1..100: also write the RaptorQ sidecar <output>.rq (percent)
+    agcflow_preset preset = AGCFLOW_PRESET_AGC;  // FAST / MAX: other zstd levels (AGC still reads them)
+    std::string trace{};             // non-empty: write every task of the run there (Chrome trace JSON)
 
     agcflow_create_options c() const {
         agcflow_create_options o;
@@ -213,6 +215,8 @@ struct CreateOptions {
         o.verbosity = verbosity;
         o.checksums = checksums;
         o.protect = protect;
+        o.preset = preset;
+        o.trace = trace.empty() ? nullptr : trace.c_str();
         return o;
     }
 };

@@ -25,6 +25,21 @@ def test_create_from_files_is_agcs_archive(fixtures, tmp_path):
     assert out.read_bytes() == (fixtures / "syn-small" / "small-seg.agc").read_bytes()
 
 
+def test_create_with_a_preset_keeps_the_bases(fixtures, tmp_path):
+    inputs = [syn(fixtures, "input/" + f) for f in SYN_INPUTS]
+    default, fast = tmp_path / "default.agc", tmp_path / "fast.agc"
+    agcflow.create(str(default), inputs)
+    agcflow.create(str(fast), inputs, preset="fast")
+    assert fast.read_bytes() != default.read_bytes()
+    with agcflow.Archive(str(default)) as a, agcflow.Archive(str(fast)) as b:
+        assert b.samples() == a.samples()
+        for s in a.samples():
+            for c in a.contigs(s):
+                assert b.sequence(c, s) == a.sequence(c, s)
+    with pytest.raises(ValueError, match="preset"):
+        agcflow.create(str(tmp_path / "x.agc"), inputs, preset="ultra")
+
+
 def test_append_is_agcs_archive(fixtures, tmp_path):
     out = tmp_path / "appended.agc"
     agcflow.append(syn(fixtures, "first-three.agc"), str(out),

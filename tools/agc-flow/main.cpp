@@ -216,6 +216,8 @@ struct CreateOptions {
     bool adaptive = false, concatenated = false, no_cmd_line = false, checksums = false;
     uint32_t protect = 0;  // --protect[=PERCENT]
     uint64_t max_memory_mib = 0;
+    std::string preset = "agc";  // --preset
+    std::string trace;           // --trace FILE
 };
 
 std::vector<std::string> read_name_list(const std::string& path) {
@@ -283,6 +285,8 @@ agcflow::CreateOptions create_options(const CreateOptions& o) {
     c.fallback_fraction = clamp_option(o.fallback, 0.0, 0.05);
     c.checksums = o.checksums;
     c.protect = o.protect;
+    c.preset = o.preset == "fast" ? AGCFLOW_PRESET_FAST : o.preset == "max" ? AGCFLOW_PRESET_MAX : AGCFLOW_PRESET_AGC;
+    c.trace = o.trace;
     return c;
 }
 
@@ -367,6 +371,9 @@ int main(int argc, char** argv) {
     create->add_option("--max-memory", co.max_memory_mib, memory_help())->check(CLI::PositiveNumber);
     create->add_flag("--checksums", co.checksums,
                      "self-verifying archive: every part checksummed (AGC still reads it; agc-flow checks every part it reads)");
+    create->add_option("--preset", co.preset,
+                       "agc (default: AGC's archive), fast (low zstd levels) or max (the highest); AGC reads all three")
+        ->check(CLI::IsMember({"agc", "fast", "max"}));
 
     CreateOptions ao;
     auto* append = app.add_subcommand("append", "add samples to an archive, writing a new one");
@@ -381,10 +388,12 @@ int main(int argc, char** argv) {
     append->add_option("-v", ao.verbosity, "verbosity level (default: 0; min: 0; max: 2)");
     append->add_option("--max-memory", ao.max_memory_mib, memory_help())->check(CLI::PositiveNumber);
     append->add_flag("--checksums", ao.checksums, "self-verifying archive (kept anyway when the input archive has them)");
-    for (auto [cmd, o] : {std::pair{create, &co}, std::pair{append, &ao}})
+    for (auto [cmd, o] : {std::pair{create, &co}, std::pair{append, &ao}}) {
         cmd->add_flag("--protect{10}", o->protect,
                       "also write OUT.rq, RaptorQ repair data of the archive (--protect=PERCENT; default: 10)")
             ->check(CLI::Range(1, 100));
+        cmd->add_option("--trace", o->trace, "write every task of the run to FILE as Chrome trace-event JSON (bench/scaling-model)");
+    }
 
     ProtectArgs pa;
     const ProtectCommands protect_commands = add_protect_commands(app, pa);
