@@ -23,4 +23,14 @@ void store_batch(Batch& batch, const Operation& op, Trace* trace) {
     std::vector<Placed>().swap(batch.placed);
 }
 
+void store_last_parts(Batch& end, CompressionState& st) {
+    for (size_t g = 0; g < st.groups.size(); ++g) {
+        GroupWork w;
+        w.group = static_cast<uint32_t>(g);
+        w.store = st.groups[g].get();
+        w.store->finish(w.parts);
+        if (!w.parts.empty()) end.work.push_back(std::move(w));
+    }
+}
+
 }  // namespace agcflow

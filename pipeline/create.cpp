@@ -1,17 +1,19 @@
 // The create graph (create and append), one batch (a sample; with -c, P records) per message:
 //
-//   reader ─► limiter ─► cutter ─► router ─────► storer ─┬─ parts ─► pack compressor ─┐
-//   (own      (tokens:   (serial:  (serial:      (serial: │          (any number at  ├─► ordered writer ─► archive
-//   threads,   batches   splitter  parallel      a task   │           once: zstd,    │   (serial, input order;
-//   read       in        search in route, then   per      └─ no parts ──────────────┘    returns the token)
-//   ahead)     flight)   pieces)   register)     group)
+//  reader ─► limiter ─► cutter ─► router ──► backlog ──► storer ─┬─ parts ─► pack compressor ─┐
+//  (own      (tokens:   (serial:  (serial:   (tokens:    (serial: │          (any number at   ├─► ordered writer ─► archive
+//  threads,   batches   splitter  parallel   batches     a task   │           once: zstd)     │   (serial, input order;
+//  read       not yet   search in route,     stored but  per      └─ no parts ───────────────┘    returns a backlog token)
+//  ahead)     stored)   pieces)   register)  unwritten)  group; returns a limiter token)
 //
-// What overlaps: while batch i is stored and its packs compressed, batch i+1 is cut and
-// routed (routing needs from batch i only its registration: the group map, the fallback index
-// and new groups' references, all set by the router before it passes batch i on), and batch
-// i+2 is read. Serial nodes keep each group's segments in batch order; the writer puts every
-// part where AGC puts it, so the archive never depends on the thread count or on timing
-// (agc-compression-algorithm.md §6.4-6.5).
+// What overlaps: while batch i is stored, batch i+1 is routed and i+2 cut (routing needs from
+// batch i only its registration: the group map, the fallback index and new groups' references,
+// all set by the router before it passes batch i on); a batch's packs are compressed while the
+// next batches are stored, and the writer takes each batch once its parts are compressed. After
+// the last batch an end batch takes every group's last pack through the storer and compressor,
+// so the close's zstd calls start the moment the last batch is stored. Serial nodes keep each
+// group's segments in batch order; the writer puts every part where AGC puts it, so the
+// archive never depends on the thread count or on timing (agc-compression-algorithm.md §6.4-6.5).
 #include "pipeline/create.h"
 
 #include <oneapi/tbb/flow_graph.h>
@@ -74,16 +76,19 @@ void check_inputs(const InputSet& inputs) {
     }
 }
 
-// The samples the budget lets be in memory at once (`read_ahead`), split between the graph
+// The samples the budget lets be in memory at once (`in_memory`), split between the graph
 // (batches between cutter and writer: up to 3, so that cutting, routing and storing overlap)
-// and the reader's read-ahead.
+// and the readers' read-ahead (one each, when there is room).
 struct Tokens {
     size_t graph = 1, read_ahead = 0;
+    uint64_t room = 0;
 };
-Tokens split_tokens(uint32_t in_memory) {
+Tokens split_tokens(const CreateMemoryPlan& plan, size_t readers) {
     Tokens t;
-    t.graph = std::clamp<size_t>(in_memory > 1 ? in_memory - 1 : 1, 1, 3);
+    const size_t in_memory = plan.read_ahead;
+    t.graph = std::clamp<size_t>(in_memory > readers ? in_memory - readers : 1, 1, 3);
     t.read_ahead = in_memory > t.graph ? in_memory - t.graph : 0;
+    t.room = plan.room;
     return t;
 }
 
@@ -93,52 +98,81 @@ struct PartJob {
     GroupPart* part;
 };
 
-void run_graph(PrefetchingSource& prefetch, CompressionState& state, OrderedWriter& writer, Operation& op,
-               size_t total_samples, size_t tokens, Trace* trace) {
+// Batches stored whose parts are not yet written (compressed or waiting for the writer): enough
+// that one long zstd call (a pack of 50 samples) does not hold up the storing of the next ones
+// while other cores are free. Such a batch holds its descriptions and the parts it completed,
+// which the groups held before: the count, not the budget, bounds them.
+size_t writer_backlog(uint32_t threads) { return std::max<size_t>(64, 4 * static_cast<size_t>(threads)); }
+
+// Runs the graph over every batch; returns the end batch, whose parts are every group's last.
+BatchPtr run_graph(PrefetchingSource& prefetch, CompressionState& state, OrderedWriter& writer, Operation& op,
+                   size_t total_samples, size_t tokens, Trace* trace) {
     using namespace tbb::flow;
     graph g;
     auto order = [](const BatchPtr& b) { return b->sequence; };
+    BatchPtr end;
+    size_t next_sequence = 0;
     input_node<BatchPtr> reader(g, [&](tbb::flow_control& fc) -> BatchPtr {
+        if (end) {
+            fc.stop();
+            return {};
+        }
         auto b = prefetch.next();
-        if (!b) fc.stop();
-        return b;
+        if (b) {
+            next_sequence = b->sequence + 1;
+            return b;
+        }
+        end = std::make_shared<Batch>();
+        end->sequence = next_sequence;
+        end->end = true;
+        return end;
     });
-    limiter_node<BatchPtr> limiter(g, tokens);
+    // Tokens: batches from the reader to the end of their storing (their contigs and segments
+    // are in memory), and batches stored but not written (their parts).
+    limiter_node<BatchPtr> limiter(g, tokens), backlog(g, writer_backlog(state.cfg.threads));
     // (Sequencers in front of the serial nodes: the graph may deliver out of order under load.)
     sequencer_node<BatchPtr> to_cutter(g, order), to_router(g, order), to_storer(g, order), to_writer(g, order);
     function_node<BatchPtr, BatchPtr> cutter(g, serial, [&](BatchPtr b) {
         op.check();
-        cut_batch(*b, state, op, trace);
+        if (!b->end) cut_batch(*b, state, op, trace);
         return b;
     });
     function_node<BatchPtr, BatchPtr> router(g, serial, [&](BatchPtr b) {
         op.check();
-        route_batch(*b, state, op, trace);
+        if (!b->end) route_batch(*b, state, op, trace);
         return b;
     });
-    using StorerPorts = multifunction_node<BatchPtr, std::tuple<PartJob, BatchPtr>>::output_ports_type;
-    multifunction_node<BatchPtr, std::tuple<PartJob, BatchPtr>> storer(g, serial, [&](BatchPtr b, StorerPorts& out) {
-        op.check();
-        store_batch(*b, op, trace);
-        std::vector<PartJob> jobs;
-        for (GroupWork& w : b->work)
-            for (GroupPart& p : w.parts) jobs.push_back({b, &w, &p});
-        if (jobs.empty()) {
-            std::get<1>(out).try_put(b);
-            return;
-        }
-        std::stable_sort(jobs.begin(), jobs.end(),
-                         [](const PartJob& x, const PartJob& y) { return x.part->raw_bytes() > y.part->raw_bytes(); });
-        b->parts_left = jobs.size();
-        for (PartJob& j : jobs) std::get<0>(out).try_put(std::move(j));
-    });
+    using StorerPorts = multifunction_node<BatchPtr, std::tuple<PartJob, BatchPtr, continue_msg>>::output_ports_type;
+    multifunction_node<BatchPtr, std::tuple<PartJob, BatchPtr, continue_msg>> storer(
+        g, serial, [&](BatchPtr b, StorerPorts& out) {
+            op.check();
+            if (b->end)
+                store_last_parts(*b, state);
+            else
+                store_batch(*b, op, trace);
+            std::get<2>(out).try_put(continue_msg());  // the batch's contigs and segments are gone
+            std::vector<PartJob> jobs;
+            for (GroupWork& w : b->work)
+                for (GroupPart& p : w.parts) jobs.push_back({b, &w, &p});
+            if (jobs.empty()) {
+                std::get<1>(out).try_put(b);
+                return;
+            }
+            std::stable_sort(jobs.begin(), jobs.end(), [](const PartJob& x, const PartJob& y) {
+                return x.part->raw_bytes() > y.part->raw_bytes();
+            });
+            b->parts_left = jobs.size();
+            for (PartJob& j : jobs) std::get<0>(out).try_put(std::move(j));
+        });
     using CompressorPorts = multifunction_node<PartJob, std::tuple<BatchPtr>>::output_ports_type;
     multifunction_node<PartJob, std::tuple<BatchPtr>> compressor(g, unlimited, [&](PartJob j, CompressorPorts& out) {
         op.check();
-        compress_part(*j.part, j.work->store->profile(), static_cast<int64_t>(j.batch->sequence), j.work->group, trace);
+        compress_part(*j.part, j.work->store->profile(), j.batch->end ? -1 : static_cast<int64_t>(j.batch->sequence),
+                      j.work->group, trace);
         if (--j.batch->parts_left == 0) std::get<0>(out).try_put(j.batch);
     });
     function_node<BatchPtr, continue_msg> ordered_writer(g, serial, [&](BatchPtr b) {
+        if (b->end) return continue_msg();  // its parts go last, at close
         {
             Trace::Span span(trace, "write", static_cast<int64_t>(b->sequence));
             writer.write_batch(*b);
@@ -152,19 +186,25 @@ void run_graph(PrefetchingSource& prefetch, CompressionState& state, OrderedWrit
     make_edge(cutter, to_router);
     make_edge(to_router, router);
     make_edge(router, to_storer);
-    make_edge(to_storer, storer);
+    make_edge(to_storer, backlog);
+    make_edge(backlog, storer);
     make_edge(output_port<0>(storer), compressor);
     make_edge(output_port<1>(storer), to_writer);
+    make_edge(output_port<2>(storer), limiter.decrementer());
     make_edge(output_port<0>(compressor), to_writer);
     make_edge(to_writer, ordered_writer);
-    make_edge(ordered_writer, limiter.decrementer());
+    make_edge(ordered_writer, backlog.decrementer());
     reader.activate();
     g.wait_for_all();
+    return end;
 }
 
-// The groups' last packs, the metadata, the commit.
-void close_archive(CompressionState& state, OrderedWriter& writer, OutputFile& out, Operation& op, Trace* trace) {
-    auto leftovers = finish_groups(state, op, trace);
+// The groups' last packs (compressed by the graph), the metadata, the commit.
+void close_archive(CompressionState& state, OrderedWriter& writer, OutputFile& out, Operation& op, Trace* trace,
+                   const BatchPtr& end) {
+    if (!end) throw Error::internal("internal: the create graph ended without its end batch");
+    std::vector<std::pair<uint32_t, std::vector<GroupPart>>> leftovers;
+    for (GroupWork& w : end->work) leftovers.emplace_back(w.group, std::move(w.parts));
     {
         Trace::Span span(trace, "close", -1);
         writer.close(state, leftovers);
@@ -184,20 +224,24 @@ void in_arena(uint32_t threads, F&& body) {
     arena.execute(body);
 }
 
-void write_trace(const Trace& trace, const CreateConfig& cfg, const char* command) {
-    if (cfg.trace.empty()) return;
-    trace.write(cfg.trace, {{"command", command},
+// The run's shape goes with its tasks: bench/scaling-model replays them under the same tokens.
+void write_trace(Trace& trace, const CreateConfig& cfg, const char* command, const Tokens& tokens) {
+    trace.write({{"command", command},
                             {"threads", std::to_string(cfg.threads)},
                             {"hardware_threads", std::to_string(std::thread::hardware_concurrency())},
-                            {"readers", std::to_string(reader_threads(cfg))}});
+                            {"readers", std::to_string(reader_threads(cfg))},
+                            {"graph_tokens", std::to_string(tokens.graph)},
+                            {"read_ahead", std::to_string(tokens.read_ahead)},
+                            {"room", std::to_string(tokens.room)}});
 }
 
 }  // namespace
 
 void create_archive(InputSet& inputs, OutputFile& out, const CreateConfig& cfg, Operation& op) {
     if (!cfg.concatenated) check_inputs(inputs);
-    Trace trace(!cfg.trace.empty());
+    Trace trace(cfg.trace);
     Trace* t = trace.enabled() ? &trace : nullptr;
+    Tokens tokens;
     in_arena(cfg.threads, [&] {
         // Splitters come from the reference (the first input), which is also sample 0.
         BatchSource source(inputs, cfg, op);
@@ -209,7 +253,7 @@ void create_archive(InputSet& inputs, OutputFile& out, const CreateConfig& cfg, 
         uint64_t reference_bases = 0;
         for (auto& c : reference) reference_bases += c.size();
         const CreateMemoryPlan plan = plan_memory(cfg, reference_bases, op);
-        const Tokens tokens = split_tokens(plan.read_ahead);
+        tokens = split_tokens(plan, reader_threads(cfg));
         // The reader thread starts now: the next sample is read during the splitter phase.
         PrefetchingSource prefetch(source, tokens.read_ahead, reader_threads(cfg), true, t);
         SplitterSelection selection;
@@ -225,10 +269,10 @@ void create_archive(InputSet& inputs, OutputFile& out, const CreateConfig& cfg, 
                                                std::to_string(selection.splitters.size()) + " splitters");
         CompressionState state(cfg, std::move(selection));
         OrderedWriter writer(out, cfg);
-        run_graph(prefetch, state, writer, op, cfg.concatenated ? 0 : inputs.count(), tokens.graph, t);
-        close_archive(state, writer, out, op, t);
+        auto end = run_graph(prefetch, state, writer, op, cfg.concatenated ? 0 : inputs.count(), tokens.graph, t);
+        close_archive(state, writer, out, op, t, end);
     });
-    write_trace(trace, cfg, "create");
+    write_trace(trace, cfg, "create", tokens);
 }
 
 void append_archive(const std::filesystem::path& input, InputSet& samples, OutputFile& out, CreateConfig cfg,
@@ -248,8 +292,9 @@ void append_archive(const std::filesystem::path& input, InputSet& samples, Outpu
     cfg.pack_cardinality = in.params().pack_cardinality;
     cfg.segment_size = in.params().segment_size;
     if (!cfg.concatenated) check_inputs(samples);
-    Trace trace(!cfg.trace.empty());
+    Trace trace(cfg.trace);
     Trace* t = trace.enabled() ? &trace : nullptr;
+    Tokens tokens;
     in_arena(cfg.threads, [&] {
         BatchSource source(samples, cfg, op, in.sample_names());
         CompressionState state(cfg, in, op);
@@ -259,12 +304,12 @@ void append_archive(const std::filesystem::path& input, InputSet& samples, Outpu
         if (!in.sample_names().empty())
             for (const ContigDesc& c : in.sample(0).contigs)
                 for (const SegmentDesc& d : c.segments) reference_bases += d.raw_length;
-        const Tokens tokens = split_tokens(plan_memory(cfg, reference_bases, op).read_ahead);
+        tokens = split_tokens(plan_memory(cfg, reference_bases, op), reader_threads(cfg));
         PrefetchingSource prefetch(source, tokens.read_ahead, reader_threads(cfg), false, t);
-        run_graph(prefetch, state, writer, op, cfg.concatenated ? 0 : samples.count(), tokens.graph, t);
-        close_archive(state, writer, out, op, t);
+        auto end = run_graph(prefetch, state, writer, op, cfg.concatenated ? 0 : samples.count(), tokens.graph, t);
+        close_archive(state, writer, out, op, t, end);
     });
-    write_trace(trace, cfg, "append");
+    write_trace(trace, cfg, "append", tokens);
 }
 
 namespace {

@@ -47,6 +47,9 @@ struct GroupWork {
 struct Batch {
     // reader
     size_t sequence = 0;  // position in input order, given by the serial reader
+    // The end of the input (after the last batch): the storer puts every group's last parts in
+    // `work`, so that they are compressed as soon as the last batch is stored.
+    bool end = false;
     std::vector<InputContig> contigs;
     std::vector<std::string> new_samples;  // samples first seen in this batch, in order
     uint32_t samples_registered = 0;       // samples known once this batch was read

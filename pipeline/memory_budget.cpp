@@ -34,9 +34,13 @@ CreateMemoryPlan plan_create_memory(uint64_t budget, uint64_t reference_bases, u
     // about three times its size (segments, LZ indexes, open packs). A second token lets the
     // next sample be read while one is compressed; with several readers, several.
     const uint64_t groups = 3 * R, per_sample = 2 * R;
-    // More readers read more samples ahead, as far as the budget has room for them.
+    // More readers read more samples ahead, as far as the budget has room for them; with more
+    // than one worker, up to three samples are in the graph at once (one cut, one routed, one
+    // stored), else one.
     const uint64_t room = budget > groups ? (budget - groups) / std::max<uint64_t>(1, per_sample) : 0;
-    plan.read_ahead = room >= 2 ? 1 + static_cast<uint32_t>(std::min<uint64_t>(std::max(1u, readers), room - 1)) : 1;
+    const uint64_t wanted = std::max(1u, readers) + (threads > 1 ? 3 : 1);
+    plan.room = room;
+    plan.read_ahead = static_cast<uint32_t>(std::clamp<uint64_t>(room, 1, wanted));
     plan.needed = std::max(held + least, groups + per_sample);
     return plan;
 }

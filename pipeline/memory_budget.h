@@ -33,6 +33,7 @@ struct CreateMemoryPlan {
     uint64_t kmer_budget = 0;   // bytes of k-mer entries per pass of the splitter phase
     uint32_t read_ahead = 2;    // samples in memory at once: one compressed, the rest read ahead
     uint64_t needed = 0;        // the least budget this reference can be processed in
+    uint64_t room = 0;          // samples the budget has room for besides the groups
 };
 
 // `budget` 0 means the default. `reference_bases` is the reference's length.

@@ -28,6 +28,13 @@ std::string json_escape(const std::string& s) {
 }
 }  // namespace
 
+Trace::Trace(const std::filesystem::path& path)
+    : enabled_(!path.empty()), path_(path), origin_(std::chrono::steady_clock::now()) {
+    if (!enabled_) return;
+    out_.open(path, std::ios::binary | std::ios::trunc);
+    if (!out_) throw Error::io("cannot write the trace " + path.string());
+}
+
 void Trace::add(const Event& e) {
     Event x = e;
     x.thread = thread_number();
@@ -35,15 +42,16 @@ void Trace::add(const Event& e) {
     events_.push_back(x);
 }
 
-void Trace::write(const std::filesystem::path& path, const std::vector<std::pair<std::string, std::string>>& meta) const {
+void Trace::write(const std::vector<std::pair<std::string, std::string>>& meta) {
+    if (!enabled_) return;
+    auto& out = out_;
+    const auto& path = path_;
     std::vector<Event> ev;
     {
         std::lock_guard lock(mutex_);
         ev = events_;
     }
     std::stable_sort(ev.begin(), ev.end(), [](const Event& a, const Event& b) { return a.start_ns < b.start_ns; });
-    std::ofstream out(path);
-    if (!out) throw Error::io("cannot write the trace " + path.string());
     out << "{\"displayTimeUnit\":\"ms\",\"otherData\":{";
     for (size_t i = 0; i < meta.size(); ++i)
         out << (i ? "," : "") << '"' << json_escape(meta[i].first) << "\":\"" << json_escape(meta[i].second) << '"';

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,14 +25,16 @@ public:
         uint32_t thread;
     };
 
-    explicit Trace(bool enabled) : enabled_(enabled), origin_(std::chrono::steady_clock::now()) {}
+    // Off for an empty path; else the file is created now (Error "cannot write the trace ..."
+    // before any work when it cannot be) and written by write().
+    explicit Trace(const std::filesystem::path& path);
     bool enabled() const { return enabled_; }
     int64_t now_ns() const {
         return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - origin_).count();
     }
     void add(const Event& e);
     // The JSON, events ordered by start; `meta` goes into "otherData".
-    void write(const std::filesystem::path& path, const std::vector<std::pair<std::string, std::string>>& meta) const;
+    void write(const std::vector<std::pair<std::string, std::string>>& meta);
 
     // A task: recorded from construction to destruction (when the trace is on).
     class Span {
@@ -56,6 +59,8 @@ public:
 
 private:
     bool enabled_;
+    std::filesystem::path path_;
+    std::ofstream out_;
     std::chrono::steady_clock::time_point origin_;
     mutable std::mutex mutex_;
     std::vector<Event> events_;

@@ -28,9 +28,11 @@ TEST(MemoryPlan, KmerEntriesGetWhatTheReferenceLeavesWithinBounds) {
     const uint64_t R = 3'100'000'000ull;  // a human reference
     const auto roomy = plan_create_memory(64ull << 30, R, 32);
     EXPECT_EQ(roomy.kmer_budget, 4 * R);  // never more than 4 bytes per base
-    EXPECT_EQ(roomy.read_ahead, 2u);
+    // One sample read ahead and three in the graph (cut, routed, stored); one in the graph at -t 1.
+    EXPECT_EQ(roomy.read_ahead, 4u);
+    EXPECT_EQ(plan_create_memory(64ull << 30, R, 1).read_ahead, 2u);
     // Four reader threads: four samples ahead when the budget has room for them, fewer if not.
-    EXPECT_EQ(plan_create_memory(64ull << 30, R, 32, 4).read_ahead, 5u);
+    EXPECT_EQ(plan_create_memory(64ull << 30, R, 32, 4).read_ahead, 7u);
     EXPECT_EQ(plan_create_memory(3 * R + 3 * 2 * R, R, 32, 4).read_ahead, 3u);
     const auto tight = plan_create_memory(12ull << 30, R, 32);
     EXPECT_LT(tight.kmer_budget, roomy.kmer_budget);
