@@ -66,20 +66,26 @@ void Extractor::run(const std::vector<Task>& tasks,
     const size_t tokens = plan.tokens;
     std::atomic<size_t> next{0};
     // One Item per token, reused: a contig's formatted bytes go into a buffer that already has
-    // the room, instead of a fresh allocation (page faults, zero-filling) per contig.
-    std::vector<std::unique_ptr<Item>> pool;
+    // the room, instead of a fresh allocation (page faults, zero-filling) per contig. `owned`
+    // keeps every item for the whole run, so that a pipeline cancelled with items in flight
+    // (an error, a cancel) loses none.
+    std::vector<std::unique_ptr<Item>> owned;
+    std::vector<Item*> pool;
     std::mutex pool_mutex;
-    for (size_t i = 0; i < tokens; ++i) pool.push_back(std::make_unique<Item>());
+    for (size_t i = 0; i < tokens; ++i) owned.push_back(std::make_unique<Item>()), pool.push_back(owned.back().get());
     auto take = [&] {
         std::lock_guard lock(pool_mutex);
-        if (pool.empty()) return std::make_unique<Item>();  // (cannot happen: tokens bound the items)
-        auto item = std::move(pool.back());
+        if (pool.empty()) {  // (cannot happen: tokens bound the items)
+            owned.push_back(std::make_unique<Item>());
+            return owned.back().get();
+        }
+        Item* item = pool.back();
         pool.pop_back();
         return item;
     };
-    auto give_back = [&](std::unique_ptr<Item> item) {
+    auto give_back = [&](Item* item) {
         std::lock_guard lock(pool_mutex);
-        pool.push_back(std::move(item));
+        pool.push_back(item);
     };
     tbb::task_arena arena(arena_threads(config_.threads));
     arena.execute([&] {
@@ -92,7 +98,7 @@ void Extractor::run(const std::vector<Task>& tasks,
                                                   fc.stop();
                                                   return nullptr;
                                               }
-                                              Item* item = take().release();
+                                              Item* item = take();
                                               item->index = i;
                                               return item;
                                           }) &
@@ -105,7 +111,7 @@ void Extractor::run(const std::vector<Task>& tasks,
                         Codes& contig = contigs.get();
                         const Task& t = tasks[item->index];
                         if (op_.cancelled()) {
-                            give_back(std::unique_ptr<Item>(item));
+                            give_back(item);
                             op_.check();
                         }
                         const ContigDesc& cd = catalog_.sample(t.sample).contigs[t.contig];
@@ -119,15 +125,20 @@ void Extractor::run(const std::vector<Task>& tasks,
                         return item;
                     }) &
                 tbb::make_filter<Item*, void>(tbb::filter_mode::serial_in_order, [&](Item* item) {
-                    std::unique_ptr<Item> own(item);
                     if (item->error) {
                         const std::exception_ptr e = item->error;
-                        give_back(std::move(own));
+                        item->error = nullptr;
+                        give_back(item);
                         std::rethrow_exception(e);
                     }
                     const size_t index = item->index;
-                    sink(tasks[index], item->bytes);
-                    give_back(std::move(own));
+                    try {
+                        sink(tasks[index], item->bytes);
+                    } catch (...) {
+                        give_back(item);
+                        throw;
+                    }
+                    give_back(item);
                     op_.progress({index + 1, tasks.size(), 0});
                 }));
     });
