@@ -35,10 +35,15 @@ const std::string kSyn = fixture("syn-small").string();
 // Runs the program in a child with a resource limit (and optionally as another user).
 test::CliResult run_limited(const std::vector<std::string>& args, int resource, rlim_t limit, uid_t uid = 0) {
     TempDir io;
+    // (Made before fork: the child of a multithreaded process only makes system calls.)
+    const std::string out_path = (io / "out").string(), err_path = (io / "err").string();
+    std::vector<char*> argv{const_cast<char*>(AGCFLOW_CLI_PATH)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
     const pid_t pid = ::fork();
     if (pid == 0) {
-        const int out = ::open((io / "out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int err = ::open((io / "err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         ::dup2(out, 1);
         ::dup2(err, 2);
         if (resource >= 0) {
@@ -46,9 +51,6 @@ test::CliResult run_limited(const std::vector<std::string>& args, int resource, 
             ::setrlimit(resource, &rl);
         }
         if (uid && (::setgid(uid) != 0 || ::setuid(uid) != 0)) ::_exit(126);
-        std::vector<char*> argv{const_cast<char*>(AGCFLOW_CLI_PATH)};
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
         ::execv(AGCFLOW_CLI_PATH, argv.data());
         ::_exit(127);
     }

@@ -115,6 +115,9 @@ TEST(MemoryBudget, SlowConsumerStaysWithinTheBudget) {
           std::vector<std::string>{"getset", "-t", "2", "--max-memory", "16", (c.dir / "a.agc").string(), "ref", "sample1"}}) {
         int fds[2];
         ASSERT_EQ(::pipe(fds), 0);
+        std::vector<char*> argv{const_cast<char*>(AGCFLOW_CLI_PATH)};  // (before fork, as in run_program)
+        for (const auto& a : cmd) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
         const pid_t pid = ::fork();
         ASSERT_GE(pid, 0);
         if (pid == 0) {
@@ -123,9 +126,6 @@ TEST(MemoryBudget, SlowConsumerStaysWithinTheBudget) {
             ::close(fds[1]);
             const int devnull = ::open("/dev/null", O_WRONLY);
             ::dup2(devnull, 2);
-            std::vector<char*> argv{const_cast<char*>(AGCFLOW_CLI_PATH)};
-            for (const auto& a : cmd) argv.push_back(const_cast<char*>(a.c_str()));
-            argv.push_back(nullptr);
             ::execv(AGCFLOW_CLI_PATH, argv.data());
             ::_exit(127);
         }

@@ -69,22 +69,27 @@ CliResult run_program(const std::string& program, const std::vector<std::string>
     auto out_path = io / "stdout";
     auto err_path = io / "stderr";
     auto rss_path = io / "rss";
+    // Everything the child needs is made before fork: between fork and exec the child of a
+    // multithreaded process may only make system calls (an allocation can wait forever for a
+    // lock another thread held at the fork; seen under ASan with tests that run programs from
+    // several threads). Through tests/rss_probe.c, which measures the program's own peak RSS.
+    std::vector<std::string> copy{AGCFLOW_RSS_PROBE_PATH, rss_path.string(), std::to_string(timeout_seconds), program};
+    copy.insert(copy.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const std::string in_path = stdin_file.empty() ? std::string("/dev/null") : stdin_file.string();
+    const std::string dir = cwd.string();
     pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
         int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int in = ::open(stdin_file.empty() ? "/dev/null" : stdin_file.c_str(), O_RDONLY);
+        int in = ::open(in_path.c_str(), O_RDONLY);
         ::dup2(in, 0);
         ::dup2(out, 1);
         ::dup2(err, 2);
-        if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
-        // Through tests/rss_probe.c, which measures the program's own peak RSS.
-        std::vector<std::string> copy{AGCFLOW_RSS_PROBE_PATH, rss_path.string(), std::to_string(timeout_seconds), program};
-        copy.insert(copy.end(), args.begin(), args.end());
-        std::vector<char*> argv;
-        for (auto& a : copy) argv.push_back(a.data());
-        argv.push_back(nullptr);
+        if (!dir.empty() && ::chdir(dir.c_str()) != 0) ::_exit(127);
         ::execv(argv[0], argv.data());
         ::_exit(127);
     }
