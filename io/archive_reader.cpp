@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "io/error.h"
+#include "io/input_file.h"
 #include "io/part_checksums.h"
 #include "io/varint.h"
 
@@ -82,18 +83,8 @@ void ArchiveReader::read_into(uint64_t offset, uint64_t n, uint8_t* to) const {
         std::memcpy(to, whole_.get() + offset, n);
         return;
     }
-    uint64_t done = 0;
-    while (done < n) {
-        const ssize_t got = ::pread(fd_, to + done, static_cast<size_t>(std::min<uint64_t>(n - done, 1u << 30)),
-                                    static_cast<off_t>(offset + done));
-        if (got < 0) {
-            if (errno == EINTR) continue;
-            throw Error::io("cannot read archive " + name_ + ": " + std::strerror(errno));
-        }
-        if (got == 0)
-            throw Error::corrupt("corrupt archive: " + name_ + ": the file changed while being read (it is shorter now)");
-        done += static_cast<uint64_t>(got);
-    }
+    if (pread_up_to(fd_, offset, n, to, "archive ", name_) < n)
+        throw Error::corrupt("corrupt archive: " + name_ + ": the file changed while being read (it is shorter now)");
 }
 
 std::vector<uint8_t> ArchiveReader::read(uint64_t offset, uint64_t n) const {

@@ -28,19 +28,23 @@ InputFile::~InputFile() {
     if (fd_ >= 0) ::close(fd_);
 }
 
-uint64_t InputFile::read_at(uint64_t offset, uint64_t n, uint8_t* to) const {
+uint64_t pread_up_to(int fd, uint64_t offset, uint64_t n, uint8_t* to, const char* kind, const std::string& name) {
     uint64_t done = 0;
     while (done < n) {
-        const ssize_t got = ::pread(fd_, to + done, static_cast<size_t>(std::min<uint64_t>(n - done, 1u << 30)),
+        const ssize_t got = ::pread(fd, to + done, static_cast<size_t>(std::min<uint64_t>(n - done, 1u << 30)),
                                     static_cast<off_t>(offset + done));
         if (got < 0) {
             if (errno == EINTR) continue;
-            throw Error::io("cannot read " + name_ + ": " + std::strerror(errno));
+            throw Error::io(std::string("cannot read ") + kind + name + ": " + std::strerror(errno));
         }
         if (got == 0) break;
         done += static_cast<uint64_t>(got);
     }
     return done;
+}
+
+uint64_t InputFile::read_at(uint64_t offset, uint64_t n, uint8_t* to) const {
+    return pread_up_to(fd_, offset, n, to, "", name_);
 }
 
 ScratchFile::ScratchFile(const std::filesystem::path& directory) {
@@ -73,14 +77,7 @@ void ScratchFile::write_at(uint64_t offset, const uint8_t* p, uint64_t n) {
 }
 
 void ScratchFile::read_at(uint64_t offset, uint64_t n, uint8_t* to) const {
-    uint64_t done = 0;
-    while (done < n) {
-        const ssize_t got = ::pread(fd_, to + done, static_cast<size_t>(std::min<uint64_t>(n - done, 1u << 30)),
-                                    static_cast<off_t>(offset + done));
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) throw Error::io("cannot read " + name_ + (got < 0 ? std::string(": ") + std::strerror(errno) : ""));
-        done += static_cast<uint64_t>(got);
-    }
+    if (pread_up_to(fd_, offset, n, to, "", name_) < n) throw Error::io("cannot read " + name_);
 }
 
 }  // namespace agcflow

@@ -8,6 +8,10 @@
 
 namespace agcflow {
 
+// pread until `n` bytes are read or the file ends (returns the count: fewer only at its end),
+// retrying interrupted calls. Error(io) "cannot read <kind><name>: <reason>" on a failed read.
+uint64_t pread_up_to(int fd, uint64_t offset, uint64_t n, uint8_t* to, const char* kind, const std::string& name);
+
 class InputFile {
 public:
     // Error(io) when the file cannot be opened; a directory is refused.
