@@ -34,8 +34,7 @@ std::vector<std::string> inputs_txt(const std::string& folder) {
     return v;
 }
 
-const std::vector<std::string> kSynInputs = {"ref.fa", "sample00.fa", "sample01.fa", "sample02.fa",
-                                             "sample03.fa", "sample04.fa.gz", "sample05.fa.gz"};
+const std::vector<std::string>& kSynInputs = test::kSynSmallInputs;
 
 std::vector<ParityCase> cases() {
     return {

@@ -1,4 +1,5 @@
 // create --trace, the thread counts create really runs at, and bench/scaling-model on a trace.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -19,8 +20,7 @@ using test::run_cli;
 using test::run_program;
 using test::TempDir;
 
-const std::vector<std::string> kSynInputs = {"ref.fa", "sample00.fa", "sample01.fa", "sample02.fa",
-                                             "sample03.fa", "sample04.fa.gz", "sample05.fa.gz"};
+const std::vector<std::string>& kSynInputs = test::kSynSmallInputs;
 
 test::CliResult create(const std::string& out, const std::vector<std::string>& options) {
     std::vector<std::string> args = {"create", "-o", out};
@@ -86,7 +86,7 @@ TEST(CreateThreads, OneToEightThreadsAllByteIdentical) {
     TempDir dir;
     const std::string golden = read_file(fixture("syn-small/adaptive.agc"));
     for (int t = 1; t <= 8; ++t) {
-        const auto out = (dir / ("t" + std::to_string(t) + ".agc")).string();
+        const auto out = (dir / fmt::format("t{}.agc", t)).string();
         auto r = create(out, {"-a", "-s", "5000", "-t", std::to_string(t), "--trace", (dir / "t.json").string()});
         ASSERT_EQ(r.exit_code, 0) << r.err;
         EXPECT_TRUE(read_file(out) == golden) << "-t " << t;

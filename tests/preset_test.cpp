@@ -21,8 +21,8 @@ using test::run_cli;
 using test::run_program;
 using test::TempDir;
 
-const std::vector<std::string> kSamples = {"sample00.fa", "sample01.fa", "sample02.fa",
-                                           "sample03.fa", "sample04.fa.gz", "sample05.fa.gz"};
+// syn-small's samples (its inputs but the reference).
+const std::vector<std::string> kSamples(test::kSynSmallInputs.begin() + 1, test::kSynSmallInputs.end());
 
 std::string create(const TempDir& dir, const std::string& name, const std::vector<std::string>& extra,
                    const std::vector<std::string>& samples = kSamples) {

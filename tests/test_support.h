@@ -19,6 +19,10 @@ inline constexpr bool kSanitized = false;
 // ../shared/fixtures/<name>
 std::filesystem::path fixture(const std::string& name);
 
+// The inputs of fixtures/syn-small (in its input/ folder), reference first, as its COMMANDS list them.
+inline const std::vector<std::string> kSynSmallInputs = {"ref.fa",      "sample00.fa",    "sample01.fa",   "sample02.fa",
+                                                         "sample03.fa", "sample04.fa.gz", "sample05.fa.gz"};
+
 std::string read_file(const std::filesystem::path& p);
 void write_file(const std::filesystem::path& p, const std::string& bytes);
 
