@@ -20,6 +20,7 @@
 
 #include "io/archive_catalog.h"
 #include "io/compression_profile.h"
+#include "io/stream_names.h"
 #include "io/zstd_codec.h"
 
 namespace {
@@ -37,12 +38,11 @@ struct Frame {
 int level_for(const std::string& stream, uint8_t marker, const CompressionProfile& p, std::string& kind) {
     if (stream == "collection-samples") return kind = "collection", p.samples_level;
     if (stream == "collection-contigs") return kind = "collection", p.contigs_level;
-    if (stream.size() >= 3 && stream.front() == 'x' && stream.back() == 'd') return kind = "pack", p.pack_level;
-    if (stream.size() >= 3 && stream.front() == 'x' && stream.back() == 'r') {
-        kind = "reference";
-        return marker == 1 ? p.reference_tuple_level : p.reference_plain_level;
-    }
-    return -1;
+    const auto group = parse_group_stream(stream);
+    if (!group) return -1;
+    if (!group->reference) return kind = "pack", p.pack_level;
+    kind = "reference";
+    return marker == 1 ? p.reference_tuple_level : p.reference_plain_level;
 }
 
 std::vector<Frame> frames_of(const ArchiveCatalog& archive, const CompressionProfile& profile) {
@@ -53,7 +53,7 @@ std::vector<Frame> frames_of(const ArchiveCatalog& archive, const CompressionPro
             Part p = r.part(s, i);
             if (p.payload.empty()) continue;
             Frame f;
-            const bool marked = s.name.front() == 'x';  // group parts end with AGC's marker byte
+            const bool marked = parse_group_stream(s.name).has_value();  // group parts end with AGC's marker byte
             if (marked && p.metadata == 0) continue;     // stored plain
             const uint8_t marker = marked ? p.payload.back() : 0;
             f.level = level_for(s.name, marker, profile, f.kind);

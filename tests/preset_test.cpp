@@ -48,9 +48,9 @@ void expect_parts_at_levels(const std::string& archive, const CompressionProfile
     ArchiveCatalog c(archive, false);
     size_t parts = 0;
     for (const StreamInfo& s : c.reader().streams()) {
-        if (s.name.size() < 3 || s.name.front() != 'x') continue;
-        const bool reference = s.name.back() == 'r';
-        if (!reference && s.name.back() != 'd') continue;
+        const auto group = parse_group_stream(s.name);
+        if (!group) continue;
+        const bool reference = group->reference;
         for (size_t i = 0; i < s.parts.size(); ++i) {
             Part p = c.reader().part(s, i);
             if (p.metadata == 0) continue;  // stored plain
