@@ -10,6 +10,7 @@ GroupStore::GroupStore(uint32_t group_id, uint32_t pack_cardinality, uint32_t mi
     if (is_raw()) {
         pack_.push_back({kRawGroupPlaceholder});
         count_ = 1;
+        started_ = true;
     }
 }
 
@@ -25,6 +26,7 @@ std::unique_ptr<GroupStore> GroupStore::reopen(uint32_t group_id, uint32_t pack_
         g->ref_size_ = reference->size() + 1;
         g->encoder_ = std::make_unique<LzEncoder>(*reference, min_match_len);
     }
+    g->started_ = g->is_raw() || g->count_ > 0;
     g->loaded_.store(false, std::memory_order_relaxed);
     return g;
 }
@@ -67,6 +69,7 @@ uint32_t GroupStore::add(std::vector<uint8_t>&& segment, std::vector<GroupPart>&
         ref_size_ = segment.size() + 1;
         encoder_ = std::make_unique<LzEncoder>(std::move(segment), min_match_len_);
         count_ = 1;
+        started_ = true;
         return 0;
     }
     // A full pack is written before the next delta is even encoded (so a delta equal to

@@ -63,8 +63,10 @@ public:
     const LzEncoder* encoder() const { return loaded() ? encoder_.get() : nullptr; }
     uint64_t ref_size() const { return loaded() ? ref_size_ : 0; }
 
-    // Whether the next segment added becomes the group's reference.
-    bool wants_reference() const { return !is_raw() && count_ == 0; }
+    // Whether the next segment added becomes the group's reference. (The router asks while the
+    // storer adds a previous batch's segments to the group: this reads what only the router,
+    // or the group's opening, writes.)
+    bool wants_reference() const { return !started_; }
     // Marks a reopened group as touched (routing then sees its reference), as add() does; the
     // registrar calls it for every group a batch touches, before that batch is stored.
     void touch() { loaded_.store(true, std::memory_order_relaxed); }
@@ -77,6 +79,7 @@ private:
     uint32_t pack_cardinality_;
     uint32_t min_match_len_;
     uint32_t count_ = 0;  // AGC's no_seqs: ids handed out so far (reference/placeholder included)
+    bool started_ = false;  // count_ > 0 (raw groups start with their placeholder)
     uint64_t ref_size_ = 0;
     std::unique_ptr<LzEncoder> encoder_;
     std::vector<std::vector<uint8_t>> pack_;
