@@ -164,8 +164,21 @@ private:
     BatchPtr next_concatenated() {
         if (finished_) return nullptr;
         auto b = std::make_shared<Batch>();
-        FastaRecord r;
-        while (b->contigs.size() < cfg_.pack_cardinality) {
+        try {
+            fill_concatenated(*b);
+        } catch (...) {
+            // The batch (and the record in hand) may hold the reference's records, from which
+            // the splitters are chosen on another thread while this error travels to it: they
+            // stay until the source goes.
+            abandoned_.push_back(std::move(b));
+            throw;
+        }
+        return b;
+    }
+
+    void fill_concatenated(Batch& b) {
+        FastaRecord& r = record_;
+        while (b.contigs.size() < cfg_.pack_cardinality) {
             if (!input_) {
                 std::string ignored;
                 input_ = open_input(file_, ignored);
@@ -193,15 +206,14 @@ private:
                 current_ = sample;
                 current_first_words_.clear();
                 new_names_.insert(sample);
-                b->new_samples.push_back(sample);
+                b.new_samples.push_back(sample);
                 ++samples_;
             }
             check_reachable(path, sample, r.name, current_first_words_);
-            b->bases += r.seq.size();
-            b->contigs.push_back({std::move(r.name), std::move(r.seq), samples_ - 1});
+            b.bases += r.seq.size();
+            b.contigs.push_back({std::move(r.name), std::move(r.seq), samples_ - 1});
         }
-        b->samples_registered = samples_;
-        return b;
+        b.samples_registered = samples_;
     }
 
     bool sample_is_new(const std::string& name) const { return new_names_.count(name) != 0; }
@@ -212,6 +224,8 @@ private:
     uint32_t first_sample_ = 0;
     size_t produced_ = 0;
     std::vector<FastaRecord> cached_;
+    FastaRecord record_;                  // -c: the record being placed
+    std::vector<BatchPtr> abandoned_;     // -c: batches an error cut short
     std::string reference_name_, reference_origin_;
     bool reference_read_ = false;
     size_t file_ = 0;

@@ -8,6 +8,7 @@
 #include "io/error.h"
 #include "io/fasta_input.h"
 #include "pipeline/create.h"
+#include "pipeline/sample_reader.h"
 #include "tests/test_support.h"
 
 namespace agcflow {
@@ -85,6 +86,39 @@ TEST(CreateReaders, TheFirstBadFileInInputOrderIsReported) {
         }
         EXPECT_FALSE(std::filesystem::exists(dir / "x.agc"));
     }
+}
+
+// -c: the splitters are chosen from the reference's records while the reader thread goes on
+// with the batches that hold them; an error there must not free them under the splitter phase.
+TEST(CreateReaders, AConcatenatedInputsErrorLeavesTheReferenceInMemory) {
+    TempDir dir;
+    std::string text;
+    uint32_t x = 3;
+    for (const char* name : {"a 1", "b 1", "a 2"}) {
+        text += std::string(">") + name + "\n";
+        for (int i = 0; i < 5000; ++i) text += "ACGT"[((x = x * 1103515245u + 12345u) >> 16) & 3];
+        text += "\n";
+    }
+    test::write_file(dir / "all.fa", text);
+    FileInputs inputs({{"all", (dir / "all.fa").string()}});
+    CreateConfig cfg;
+    cfg.concatenated = true;
+    BatchSource source(inputs, cfg, Operation::none());
+    const std::vector<ContigView> reference = source.reference_sequences();
+    std::vector<std::vector<uint8_t>> copies;
+    for (ContigView c : reference) copies.emplace_back(c.begin(), c.end());
+    ASSERT_EQ(copies.size(), 3u);
+    try {
+        while (source.next()) {
+        }
+        ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()), (dir / "all.fa").string() +
+                                             ": records of sample a are not consecutive (AGC would drop the later ones)");
+    }
+    for (size_t i = 0; i < copies.size(); ++i)
+        EXPECT_TRUE(std::equal(reference[i].begin(), reference[i].end(), copies[i].begin(), copies[i].end()))
+            << "contig " << i;
 }
 
 }  // namespace
