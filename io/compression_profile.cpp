@@ -32,6 +32,8 @@ CompressionProfile preset_profile(Preset preset) {
     return p;
 }
 
+uint32_t preset_pack_cardinality(Preset preset) { return preset == Preset::max ? 500 : 50; }
+
 const char* preset_name(Preset preset) {
     switch (preset) {
         case Preset::fast: return "fast";

@@ -3,6 +3,7 @@
 // --checksums), and the preset (create --preset) the levels come from.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,11 @@ inline const CompressionProfile& agc_profile() {
 
 // The levels of a preset (frame_checksums false).
 CompressionProfile preset_profile(Preset preset);
+// The pack cardinality (-b) a preset uses unless one is given: AGC's 50, and 500 for `max`, whose
+// packs then hold up to ten times as many of a group's segments, so that zstd sees them in one
+// frame (collections of more than 50 samples shrink by a fifth or more; extracting one sample
+// decompresses a larger pack).
+uint32_t preset_pack_cardinality(Preset preset);
 const char* preset_name(Preset preset);
 // "agc", "fast" or "max"; nullopt for anything else.
 std::optional<Preset> parse_preset(std::string_view name);

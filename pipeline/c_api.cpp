@@ -97,7 +97,7 @@ CreateConfig create_config(const agcflow_create_options* given, const SessionSta
     check_range(o.k, 17, 32, "k");
     check_range(o.min_match_length, 15, 32, "min_match_length");
     check_range(o.segment_size, 100, 1000000, "segment_size");
-    check_range(o.batch_size, 1, 1000000000, "batch_size");
+    check_range(o.batch_size, 0, 1000000000, "batch_size");
     check_range(o.verbosity, 0, 2, "verbosity");
     if (!(o.fallback_fraction >= 0.0 && o.fallback_fraction <= 0.05))
         throw Error(ErrorKind::argument, "fallback_fraction " + std::to_string(o.fallback_fraction) + " is outside 0..0.05");
@@ -105,13 +105,13 @@ CreateConfig create_config(const agcflow_create_options* given, const SessionSta
     cfg.k = o.k;
     cfg.min_match_len = o.min_match_length;
     cfg.segment_size = o.segment_size;
-    cfg.pack_cardinality = o.batch_size;
     cfg.adaptive = o.adaptive != 0;
     cfg.concatenated = o.concatenated != 0;
     cfg.fallback_fraction = o.fallback_fraction;
     cfg.verbosity = o.verbosity;
     check_range(static_cast<uint64_t>(o.preset), AGCFLOW_PRESET_AGC, AGCFLOW_PRESET_MAX, "preset");
     cfg.profile = preset_profile(static_cast<Preset>(o.preset));
+    cfg.pack_cardinality = o.batch_size ? o.batch_size : preset_pack_cardinality(cfg.profile.preset);
     cfg.profile.frame_checksums = o.checksums != 0;
     if (o.trace) cfg.trace = o.trace;
     cfg.threads = session.threads();
@@ -292,7 +292,7 @@ void agcflow_create_options_init(agcflow_create_options* o) {
     o->k = 31;
     o->min_match_length = 20;
     o->segment_size = 60000;
-    o->batch_size = 50;
+    o->batch_size = 0;
 }
 
 void agcflow_protect_options_init(agcflow_protect_options* o) {

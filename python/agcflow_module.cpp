@@ -486,11 +486,12 @@ del _c
 
     m.def("create", &create, py::arg("output"), py::arg("inputs"), py::kw_only(), py::arg("threads") = py::none(),
           py::arg("max_memory") = py::none(), py::arg("k") = 31, py::arg("min_match_length") = 20,
-          py::arg("segment_size") = 60000, py::arg("batch_size") = 50, py::arg("adaptive") = false,
+          py::arg("segment_size") = 60000, py::arg("batch_size") = 0, py::arg("adaptive") = false,
           py::arg("concatenated") = false, py::arg("fallback_fraction") = 0.0, py::arg("protect") = 0,
           py::arg("preset") = "agc", py::arg("progress") = py::none(),
           "Compress FASTA files (the first is the reference) into an archive, as `agc-flow create`. "
-          "protect=PERCENT also writes the RaptorQ sidecar output + '.rq'; preset='fast' or 'max' other zstd levels. "
+          "protect=PERCENT also writes the RaptorQ sidecar output + '.rq'; preset='fast' or 'max' other zstd levels "
+          "('max': also batch_size 500; batch_size 0 is the preset's, 50 otherwise). "
           "progress(operation, done, total, bases) is called after each sample; a false return cancels.");
     m.def("append", &append, py::arg("archive"), py::arg("output"), py::arg("inputs"), py::kw_only(),
           py::arg("threads") = py::none(), py::arg("max_memory") = py::none(), py::arg("adaptive") = false,

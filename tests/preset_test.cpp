@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <zstd.h>
 
+#include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -96,6 +98,37 @@ TEST(Preset, FastAndMaxKeepTheBasesAndRecordThePreset) {
     }
     auto info = run_cli({"info", "-v", "1", fast});  // (AGC's info writes to stderr)
     EXPECT_NE(info.err.find("agcflow_preset : fast"), std::string::npos) << info.err;
+}
+
+// --preset max packs up to 500 segments of a group (not 50) unless -b says otherwise: on a
+// collection of more than 50 samples its packs are fewer and its archive smaller.
+TEST(Preset, MaxPacksMoreSegmentsUnlessBIsGiven) {
+    TempDir dir;
+    auto g = test::run_generator({"--out", (dir / "g").string(), "--samples", "69", "--contigs", "1", "--length",
+                                  "20000", "--seed", "11", "--list", (dir / "list.txt").string()});
+    ASSERT_EQ(g.exit_code, 0) << g.err;
+    std::vector<std::string> inputs;
+    std::istringstream list(read_file(dir / "list.txt"));
+    for (std::string f; list >> f;) inputs.push_back(f);
+    auto make = [&](const std::string& name, std::vector<std::string> args) {
+        const auto out = (dir / name).string();
+        args.insert(args.begin(), {"create", "-t", "2", "-o", out});
+        args.insert(args.end(), inputs.begin(), inputs.end());
+        auto r = run_cli(args);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return out;
+    };
+    const auto plain = make("agc.agc", {});
+    const auto max = make("max.agc", {"--preset", "max"});
+    const auto max50 = make("max-b50.agc", {"--preset", "max", "-b", "50"});
+    EXPECT_EQ(ArchiveCatalog(plain, false).params().pack_cardinality, 50u);
+    EXPECT_EQ(ArchiveCatalog(max, false).params().pack_cardinality, 500u);
+    EXPECT_EQ(ArchiveCatalog(max50, false).params().pack_cardinality, 50u);
+    const auto bases = run_cli({"getcol", plain}).out;
+    ASSERT_FALSE(bases.empty());
+    EXPECT_TRUE(run_cli({"getcol", max}).out == bases);
+    EXPECT_TRUE(run_cli({"getcol", max50}).out == bases);
+    EXPECT_LT(std::filesystem::file_size(max), std::filesystem::file_size(max50));
 }
 
 TEST(Preset, TheSameArchiveAtEveryThreadCount) {

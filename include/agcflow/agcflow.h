@@ -164,7 +164,8 @@ typedef struct agcflow_create_options {
     uint32_t k;                /* splitter k-mer length, 17..32 (31) */
     uint32_t min_match_length; /* LZ-diff minimum match length, 15..32 (20) */
     uint32_t segment_size;     /* expected segment size, 100..1000000 (60000) */
-    uint32_t batch_size;       /* pack and collection batch size, >= 1 (50) */
+    uint32_t batch_size;       /* pack and collection batch size, >= 1; 0 (the default): the preset's,
+                                  50 (AGC's), or 500 with AGCFLOW_PRESET_MAX */
     int adaptive;              /* 1: new splitters from samples that share none with the reference */
     int concatenated;          /* 1: one sample per record, named by the first word of its name */
     double fallback_fraction;  /* fraction of fallback minimizers, 0..0.05 (0) */
@@ -175,7 +176,8 @@ typedef struct agcflow_create_options {
     uint32_t protect;          /* 1..100: also write the RaptorQ sidecar "<output>.rq" with this redundancy
                                   (percent), as agcflow_protect does; 0: none (an output file only) */
     agcflow_preset preset;     /* AGCFLOW_PRESET_AGC (the default: AGC's archive, byte for byte), or
-                                  AGCFLOW_PRESET_FAST / AGCFLOW_PRESET_MAX: other zstd levels, an archive
+                                  AGCFLOW_PRESET_FAST / AGCFLOW_PRESET_MAX: other zstd levels (and for MAX
+                                  ten times larger packs, unless batch_size is set), an archive
                                   AGC still reads to the same bases, recorded in its file_type_info
                                   ("agcflow_preset"). Append ignores this field and keeps the
                                   archive's preset. */

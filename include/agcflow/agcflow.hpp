@@ -192,7 +192,7 @@ struct CreateOptions {
     uint32_t k = 31;                 // 17..32
     uint32_t min_match_length = 20;  // 15..32
     uint32_t segment_size = 60000;   // 100..1000000
-    uint32_t batch_size = 50;        // >= 1
+    uint32_t batch_size = 0;         // >= 1; 0: the preset's (50; 500 with MAX)
     bool adaptive = false;
     bool concatenated = false;
     double fallback_fraction = 0.0;  // 0..0.05

@@ -209,11 +209,12 @@ struct CreateOptions {
     std::vector<std::string> inputs;  // positional: reference first (append: the archive first)
     std::string list_file;            // -i
     std::string output;
-    uint32_t k = 31, min_match_len = 20, pack_cardinality = 50, segment_size = 60000;
+    uint32_t k = 31, min_match_len = 20, pack_cardinality = 0, segment_size = 60000;  // -b 0: the preset's
     uint32_t threads = default_threads();
     uint32_t verbosity = 0;
     double fallback = 0.0;
     bool adaptive = false, concatenated = false, no_cmd_line = false, checksums = false;
+    bool pack_cardinality_given = false;  // -b (as AGC, -b 0 means 1)
     uint32_t protect = 0;  // --protect[=PERCENT]
     uint64_t max_memory_mib = 0;
     std::string preset = "agc";  // --preset
@@ -277,7 +278,7 @@ agcflow::CreateOptions create_options(const CreateOptions& o) {
     agcflow::CreateOptions c;
     c.k = clamp_option(o.k, 17u, 32u);
     c.min_match_length = clamp_option(o.min_match_len, 15u, 32u);
-    c.batch_size = clamp_option(o.pack_cardinality, 1u, 1'000'000'000u);
+    c.batch_size = o.pack_cardinality_given ? clamp_option(o.pack_cardinality, 1u, 1'000'000'000u) : 0;
     c.segment_size = clamp_option(o.segment_size, 100u, 1'000'000u);
     c.verbosity = clamp_option(o.verbosity, 0u, 2u);
     c.concatenated = o.concatenated;
@@ -357,7 +358,8 @@ int main(int argc, char** argv) {
     auto* create = app.add_subcommand("create", "create archive from FASTA files (the first is the reference)");
     create->add_option("inputs", co.inputs, "reference FASTA, then sample FASTA files (plain or gzipped)");
     create->add_flag("-a", co.adaptive, "adaptive mode (new splitters from samples without any)");
-    create->add_option("-b", co.pack_cardinality, "batch size (default: 50; min: 1; max: 1000000000)");
+    create->add_option("-b", co.pack_cardinality, "batch size (default: 50, 500 with --preset max; min: 1; max: 1000000000)")
+        ->each([&co](const std::string&) { co.pack_cardinality_given = true; });
     create->add_flag("-c", co.concatenated, "concatenated genomes in a single file (one sample per record)");
     create->add_flag("-d", co.no_cmd_line, "do not store cmd-line (no effect: v3 archives never store it)");
     create->add_option("-f", co.fallback, "fraction of fall-back minimizers (default: 0; min: 0; max: 0.05)");
