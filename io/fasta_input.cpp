@@ -54,23 +54,23 @@ struct FastaInput::Inflater {
     }
 };
 
-FastaInput::FastaInput(const std::string& path) : path_(path), buf_(kBlock) {
+FastaInput::FastaInput(const std::string& path)
+    : path_(path), buf_(std::make_unique_for_overwrite<unsigned char[]>(kBlock)) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) throw Error::io("cannot open " + path + ": No such file or directory");
     if (std::filesystem::is_directory(path, ec)) throw Error::io("cannot read " + path + ": is a directory");
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) throw Error::io("cannot open " + path + ": " + std::strerror(errno));
-    // Peek at the first block: gzip magic 1f 8b means compressed.
-    raw_.resize(kBlock);
-    ssize_t n = ::read(fd_, raw_.data(), raw_.size());
+    // The first block: gzip magic 1f 8b means compressed, and the block is the first of raw_.
+    ssize_t n = ::read(fd_, buf_.get(), kBlock);
     if (n < 0) throw Error::io("cannot read " + path + ": " + std::strerror(errno));
-    raw_.resize(static_cast<size_t>(n));
-    if (raw_.size() >= 2 && raw_[0] == 0x1f && raw_[1] == 0x8b) {
+    if (n >= 2 && buf_[0] == 0x1f && buf_[1] == 0x8b) {
         gz_ = std::make_unique<Inflater>();
+        raw_ = std::move(buf_);
+        raw_len_ = static_cast<size_t>(n);
+        buf_ = std::make_unique_for_overwrite<unsigned char[]>(kBlock);
     } else {
-        std::copy(raw_.begin(), raw_.end(), buf_.begin());
-        len_ = raw_.size();
-        raw_.clear();
+        len_ = static_cast<size_t>(n);
     }
 }
 
@@ -81,18 +81,17 @@ FastaInput::~FastaInput() {
 bool FastaInput::refill() {
     pos_ = len_ = 0;
     if (!gz_) {
-        ssize_t n = ::read(fd_, buf_.data(), buf_.size());
+        ssize_t n = ::read(fd_, buf_.get(), kBlock);
         if (n < 0) throw Error::io("cannot read " + path_ + ": " + std::strerror(errno));
         len_ = static_cast<size_t>(n);
         return len_ > 0;
     }
     Inflater& z = *gz_;
     while (len_ == 0) {
-        if (z.in_pos == raw_.size()) {  // need more compressed input
-            raw_.resize(kBlock);
-            ssize_t n = ::read(fd_, raw_.data(), raw_.size());
+        if (z.in_pos == raw_len_) {  // need more compressed input
+            ssize_t n = ::read(fd_, raw_.get(), kBlock);
             if (n < 0) throw Error::io("cannot read " + path_ + ": " + std::strerror(errno));
-            raw_.resize(static_cast<size_t>(n));
+            raw_len_ = static_cast<size_t>(n);
             z.in_pos = 0;
             if (n == 0) {
                 if (!z.member_done) throw Error("cannot read " + path_ + ": truncated gzip data");
@@ -102,14 +101,14 @@ bool FastaInput::refill() {
         if (z.member_done) {  // another gzip member follows
             z.reset();
         }
-        z.state.next_in = raw_.data() + z.in_pos;
-        z.state.avail_in = static_cast<uint32_t>(raw_.size() - z.in_pos);
-        z.state.next_out = buf_.data();
-        z.state.avail_out = static_cast<uint32_t>(buf_.size());
+        z.state.next_in = raw_.get() + z.in_pos;
+        z.state.avail_in = static_cast<uint32_t>(raw_len_ - z.in_pos);
+        z.state.next_out = buf_.get();
+        z.state.avail_out = static_cast<uint32_t>(kBlock);
         int rc = isal_inflate(&z.state);
         if (rc != ISAL_DECOMP_OK) throw Error("cannot read " + path_ + ": corrupt gzip data");
-        z.in_pos = raw_.size() - z.state.avail_in;
-        len_ = buf_.size() - z.state.avail_out;
+        z.in_pos = raw_len_ - z.state.avail_in;
+        len_ = kBlock - z.state.avail_out;
         if (z.state.block_state == ISAL_BLOCK_FINISH) z.member_done = true;
     }
     return true;
@@ -158,7 +157,7 @@ bool FastaInput::next(FastaRecord& rec) {
     bool line_start = true;
     while (true) {
         if (pos_ == len_ && !refill()) break;
-        const unsigned char* p = buf_.data() + pos_;
+        const unsigned char* p = buf_.get() + pos_;
         if (line_start && *p == '>') break;
         const size_t avail = len_ - pos_;
         const auto* nl = static_cast<const unsigned char*>(std::memchr(p, '\n', avail));

@@ -51,8 +51,10 @@ private:
     std::string path_;
     int fd_ = -1;
     std::unique_ptr<Inflater> gz_;  // null for a plain file
-    std::vector<unsigned char> raw_;  // compressed bytes read but not yet inflated
-    std::vector<unsigned char> buf_;
+    // Blocks read (raw_: gzip only, bytes not yet inflated) and to be parsed. Not vectors: their
+    // zero-filling took 2% of create's instructions.
+    std::unique_ptr<unsigned char[]> raw_, buf_;
+    size_t raw_len_ = 0;
     size_t pos_ = 0, len_ = 0;
     size_t records_ = 0;
     // The current record's codes, kept from record to record. Not a vector: resizing one
