@@ -2,8 +2,13 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include <unistd.h>
 
@@ -19,20 +24,61 @@ struct CCtxDeleter {
 struct DCtxDeleter {
     void operator()(ZSTD_DCtx* c) const { ZSTD_freeDCtx(c); }
 };
+
+// Workspaces for large inputs (~33 MB for 1.4 MB at level 17) at once in the process: one per
+// four cores, at least one. Such inputs are rare (packs of raw segments of sequences about a
+// segment long, such as whole viral genomes) and come at close, the largest packs first: two at
+// once made create -t 2 on 97 SARS-CoV-2 genomes peak at 89 MB, against AGC's 58 MB (one at a
+// time: 54 MB, and 0.18 s instead of 0.10 s; AGC takes 0.27 s).
+class LargeWorkspaces {
+public:
+    class Slot {
+    public:
+        explicit Slot(LargeWorkspaces& w) : w_(w) {
+            std::unique_lock lock(w_.mutex_);
+            w_.freed_.wait(lock, [&] { return w_.used_ < w_.limit_; });
+            ++w_.used_;
+        }
+        ~Slot() {
+            {
+                std::lock_guard lock(w_.mutex_);
+                --w_.used_;
+            }
+            w_.freed_.notify_one();
+        }
+        Slot(const Slot&) = delete;
+        Slot& operator=(const Slot&) = delete;
+
+    private:
+        LargeWorkspaces& w_;
+    };
+    static LargeWorkspaces& instance() {
+        static LargeWorkspaces w(std::max(1u, std::thread::hardware_concurrency() / 4));
+        return w;
+    }
+
+private:
+    explicit LargeWorkspaces(unsigned limit) : limit_(limit) {}
+    std::mutex mutex_;
+    std::condition_variable freed_;
+    unsigned used_ = 0, limit_;
+};
 }  // namespace
 
 std::vector<uint8_t> zstd_compress(std::span<const uint8_t> src, int level, bool checksum) {
     // Each thread keeps a context for the usual small inputs; a large input (its workspace at
     // the high levels can take ~50 MB) gets one of its own, freed at once, so that no thread
-    // holds on to such a workspace.
+    // holds on to such a workspace, and waits for a slot for it (the slot outlives the context).
     constexpr size_t kLargeInput = 1 << 20;
     static ThreadCache<std::unique_ptr<ZSTD_CCtx, CCtxDeleter>> contexts;
     auto& cctx = contexts.get();
     if (!cctx) cctx.reset(ZSTD_createCCtx());
     if (!cctx) throw std::bad_alloc();
+    std::optional<LargeWorkspaces::Slot> slot;
     std::unique_ptr<ZSTD_CCtx, CCtxDeleter> own;
     ZSTD_CCtx* ctx = cctx.get();
     if (src.size() > kLargeInput) {
+        slot.emplace(LargeWorkspaces::instance());
         own.reset(ZSTD_createCCtx());
         if (!own) throw std::bad_alloc();
         ctx = own.get();
