@@ -209,7 +209,7 @@ struct CreateOptions {
     std::vector<std::string> inputs;  // positional: reference first (append: the archive first)
     std::string list_file;            // -i
     std::string output;
-    uint32_t k = 31, min_match_len = 20, pack_cardinality = 0, segment_size = 60000;  // -b 0: the preset's
+    uint32_t k = 31, min_match_len = 20, pack_cardinality = 0, segment_size = 60000;  // -b: read when given
     uint32_t threads = default_threads();
     uint32_t verbosity = 0;
     double fallback = 0.0;
