@@ -25,6 +25,11 @@ struct CompressionProfile {
     int contigs_level = 18;          // collection-contigs
     int details_level = 19;          // the five frames of collection-details
     bool frame_checksums = false;    // zstd's checksum in every frame
+    // Not AGC's (max only; AGC reads the result): a reference is stored in whichever of its two
+    // forms (plain bytes, tuples) compresses smaller, instead of by AGC's periodicity rule; and
+    // the LZ-diff parse writes short far matches as literals (LzParse::no_short_detours).
+    bool reference_smaller_form = false;
+    bool lz_no_short_detours = false;
     Preset preset = Preset::agc;
 
     bool operator==(const CompressionProfile&) const = default;

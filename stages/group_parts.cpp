@@ -137,6 +137,12 @@ bool is_periodic(std::span<const uint8_t> codes) {
 }
 
 EncodedPart encode_reference_part(std::span<const uint8_t> codes, const CompressionProfile& profile) {
+    if (profile.reference_smaller_form) {
+        EncodedPart tuples = compress_or_store(pack_tuples(codes), codes, profile.reference_tuple_level, 1,
+                                               profile.frame_checksums);
+        EncodedPart plain = compress_or_store(codes, codes, profile.reference_plain_level, 0, profile.frame_checksums);
+        return plain.payload.size() < tuples.payload.size() ? std::move(plain) : std::move(tuples);
+    }
     // Repetitive sequences compress better as plain bytes; others as tuples.
     if (!is_periodic(codes)) {
         auto tuples = pack_tuples(codes);

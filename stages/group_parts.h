@@ -35,6 +35,7 @@ Codes unpack_tuples(std::span<const uint8_t> tuples, const std::string& what);
 
 // ---- the reference part of an LZ group ----
 // AGC's choice: a periodicity test picks tuples+zstd(13) or zstd(19); stored raw when not smaller.
+// With profile.reference_smaller_form (--preset max), both forms are made and the smaller kept.
 EncodedPart encode_reference_part(std::span<const uint8_t> codes, const CompressionProfile& profile = agc_profile());
 // (`limit`: the most the decompressed part may take, see zstd_decompress_frame)
 Codes decode_reference_part(uint64_t metadata, std::span<const uint8_t> payload, const std::string& what,

@@ -76,7 +76,7 @@ uint32_t GroupStore::add(std::vector<uint8_t>&& segment, std::vector<GroupPart>&
     // one in the previous pack is stored again).
     if (pack_.size() == pack_cardinality_) flush_pack(parts);
     std::vector<uint8_t> delta;
-    encoder_->encode(segment, delta);
+    encoder_->encode(segment, delta, profile_->lz_no_short_detours ? LzParse::no_short_detours : LzParse::agc);
     if (delta.empty()) return 0;  // identical to the reference
     auto same = std::find(pack_.begin(), pack_.end(), delta);
     if (same != pack_.end()) return count_ - static_cast<uint32_t>(pack_.end() - same);

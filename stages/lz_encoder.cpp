@@ -328,7 +328,7 @@ bool LzEncoder::scan(const Slot* table, std::span<const uint8_t> text, Sink& sin
             if (i + key_len_ + 1 < n && t[i + key_len_] <= 3)
                 __builtin_prefetch(table + (murmur64(((key << 2) & key_mask_) | t[i + key_len_]) & slot_mask_));
             Match m;
-            if (find_match(table, key, t + i, n - i, literals, m)) {
+            if (find_match(table, key, t + i, n - i, literals, m) && sink.accept(m, pred)) {
                 sink.match(m, i, pred, n);
                 literals = 0;
                 continue;
@@ -367,8 +367,14 @@ bool LzEncoder::run(std::span<const uint8_t> text, Sink& sink) const {
 
 class LzEncoder::EncodeSink {
 public:
-    EncodeSink(const LzEncoder& enc, std::vector<uint8_t>& out) : enc_(enc), out_(out) {}
+    EncodeSink(const LzEncoder& enc, std::vector<uint8_t>& out, LzParse parse)
+        : enc_(enc), out_(out), parse_(parse) {}
     bool stop() const { return false; }
+    bool accept(const Match& m, uint32_t pred) const {
+        if (parse_ == LzParse::agc) return true;
+        const uint32_t pos = m.ref_pos - m.back, from = pred - m.back;
+        return m.back + m.fwd >= kShortDetour || (pos > from ? pos - from : from - pos) <= kFarDetour;
+    }
     void literal(uint8_t c) { out_.push_back(static_cast<uint8_t>('A' + c)); }
     uint32_t literals(const uint8_t* c, uint32_t count) {
         const size_t at = out_.size();
@@ -417,12 +423,13 @@ private:
 
     const LzEncoder& enc_;
     std::vector<uint8_t>& out_;
+    LzParse parse_;
 };
 
-void LzEncoder::encode(std::span<const uint8_t> text, std::vector<uint8_t>& out) const {
+void LzEncoder::encode(std::span<const uint8_t> text, std::vector<uint8_t>& out, LzParse parse) const {
     out.clear();
     if (equals_reference(text)) return;
-    EncodeSink sink(*this, out);
+    EncodeSink sink(*this, out, parse);
     run(text, sink);
 }
 
@@ -433,6 +440,7 @@ class LzEncoder::EstimateSink {
 public:
     EstimateSink(const LzEncoder& enc, uint32_t bound) : enc_(enc), bound_(bound) {}
     bool stop() const { return cost_ > bound_; }
+    bool accept(const Match&, uint32_t) const { return true; }
     void literal(uint8_t) { ++cost_; }
     // As many of `count` literals as one at a time would take before stop() (cost_ <= bound_ here).
     uint32_t literals(const uint8_t*, uint32_t count) {
@@ -478,6 +486,7 @@ class LzEncoder::CostSink {
 public:
     CostSink(const LzEncoder& enc, bool prefix, std::vector<uint32_t>& v) : enc_(enc), prefix_(prefix), v_(v) {}
     bool stop() const { return false; }
+    bool accept(const Match&, uint32_t) const { return true; }
     void literal(uint8_t) { v_.push_back(1); }
     uint32_t literals(const uint8_t*, uint32_t count) {
         v_.insert(v_.end(), count, 1u);

@@ -433,6 +433,53 @@ TEST_F(LzExact, EmptyReference) {
     EXPECT_EQ(e.index_slots(), 8u);
 }
 
+// The parse without short detours (--preset max). T = R[0..500) + D + R[500..1000), |R| = 2000,
+// where D is a stretch of R elsewhere. AGC's parse follows D where it lies in R and comes back;
+// the other writes D as literals when D is shorter than 50 bases and lies more than 300
+// positions from pred. The bases around each junction differ, so no match runs across one.
+class LzDetour : public ::testing::Test {
+protected:
+    static constexpr uint32_t m = 20;
+    std::mt19937_64 rng{777};
+    Codes R = random_acgt(rng, 2000);
+
+    Codes text_with_detour(uint32_t from, uint32_t len) {
+        R[500] = (R[from] + 1) & 3;        // the first match stops at 500
+        R[from + len] = (R[500] + 1) & 3;  // the detour's match stops at its end
+        if (R[499] == R[from + len - 1]) R[499] = (R[499] + 1) & 3;  // no backward extension into D
+        return concat({slice(R, 0, 500), slice(R, from, from + len), slice(R, 500, 1000)});
+    }
+    Bytes encode_parse(const LzEncoder& e, const Codes& t, LzParse parse) {
+        Bytes out;
+        e.encode(t, out, parse);
+        return out;
+    }
+};
+
+TEST_F(LzDetour, AShortFarMatchBecomesLiterals) {
+    const Codes T = text_with_detour(1500, 30);
+    LzEncoder e(R, m);
+    EXPECT_EQ(encode_parse(e, T, LzParse::agc), bytes("0,480.1000,10.-1030,480."));
+    EXPECT_EQ(encode_parse(e, T, LzParse::agc), encode(e, T));
+    const Bytes no_detour = encode_parse(e, T, LzParse::no_short_detours);
+    EXPECT_EQ(no_detour, bytes("0,480." + letters(slice(R, 1500, 1530)) + "-30,480."));
+    EXPECT_EQ(decode(e, no_detour), T);
+}
+
+TEST_F(LzDetour, LongOrNearMatchesStay) {
+    for (auto [from, len] : {std::pair<uint32_t, uint32_t>{1500, 50}, {1500, 49}, {800, 30}, {804, 30}}) {
+        const Codes T = text_with_detour(from, len);
+        LzEncoder e(R, m);
+        const Bytes agc = encode_parse(e, T, LzParse::agc);
+        const Bytes other = encode_parse(e, T, LzParse::no_short_detours);
+        EXPECT_EQ(decode(e, other), T) << from << " " << len;
+        // 49 bases 1000 away: literals; 50 bases, or 300 (or 304) positions away: AGC's match.
+        const bool kept = len >= 50 || from - 500 <= 300;
+        EXPECT_EQ(agc == other, kept) << from << " " << len;
+        EXPECT_NE(std::string(agc.begin(), agc.end()).find(std::to_string(from - 500) + ","), std::string::npos);
+    }
+}
+
 TEST(LzEncoder, RejectsBadMinMatchLength) {
     Codes R(10, 0);
     EXPECT_THROW(LzEncoder(R, 4), Error);

@@ -4,6 +4,7 @@
 #include <zstd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -12,6 +13,8 @@
 #include "io/compression_profile.h"
 #include "io/stream_names.h"
 #include "io/zstd_codec.h"
+#include "stages/group_parts.h"
+#include "stages/lz_encoder.h"
 #include "tests/test_support.h"
 
 namespace agcflow {
@@ -131,6 +134,105 @@ TEST(Preset, MaxPacksMoreSegmentsUnlessBIsGiven) {
     EXPECT_LT(std::filesystem::file_size(max), std::filesystem::file_size(max50));
 }
 
+// A real collection made with --preset max, from its fixture folder's input/ (inputs.txt's order).
+std::string create_real_max(const TempDir& dir, const std::string& folder) {
+    const auto out = (dir / (folder + ".agc")).string();
+    std::vector<std::string> args = {"create", "-t", "2", "--preset", "max", "-o", out};
+    std::ifstream list(fixture(folder) / "inputs.txt");
+    for (std::string f; list >> f;) args.push_back(f);
+    auto r = run_cli(args, fixture(folder) / "input");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return out;
+}
+
+// --preset max stores every reference in the smaller of its two forms (zstd of the plain codes,
+// or of their tuples), not by AGC's periodicity rule. On human LPA the two choices differ.
+TEST(Preset, MaxStoresEachReferenceInItsSmallerForm) {
+    TempDir dir;
+    const auto archive = create_real_max(dir, "real-human_LPA14");
+    const CompressionProfile max = preset_profile(Preset::max);
+    ArchiveCatalog c(archive, false);
+    size_t references = 0, not_agcs_form = 0;
+    for (const StreamInfo& s : c.reader().streams()) {
+        const auto group = parse_group_stream(s.name);
+        if (!group || !group->reference) continue;
+        for (size_t i = 0; i < s.parts.size(); ++i) {
+            Part p = c.reader().part(s, i);
+            const Codes codes = decode_reference_part(p.metadata, p.payload, s.name);
+            auto form_size = [&](std::span<const uint8_t> content, int level) {
+                const size_t z = zstd_compress(content, level).size() + 1;
+                return z < codes.size() ? z : codes.size();
+            };
+            const size_t tuples = form_size(pack_tuples(codes), max.reference_tuple_level);
+            const size_t plain = form_size(codes, max.reference_plain_level);
+            EXPECT_EQ(p.payload.size(), std::min(tuples, plain)) << s.name;
+            if (p.metadata != 0 && (p.payload.back() == 0) != is_periodic(codes)) ++not_agcs_form;
+            ++references;
+        }
+    }
+    EXPECT_GT(references, 5u);
+    EXPECT_GT(not_agcs_form, 0u);
+}
+
+// The matches of the LZ-diff entries of an archive's delta packs (min_match_len 20), as the
+// length and the distance of each from the predicted reference position.
+std::vector<std::pair<uint64_t, uint64_t>> delta_matches(const std::string& archive) {
+    std::vector<std::pair<uint64_t, uint64_t>> matches;
+    ArchiveCatalog c(archive, false);
+    for (const StreamInfo& s : c.reader().streams()) {
+        const auto group = parse_group_stream(s.name);
+        if (!group || group->reference || group->group < kNumRawGroups) continue;
+        for (size_t i = 0; i < s.parts.size(); ++i) {
+            Part p = c.reader().part(s, i);
+            const auto pack = decode_pack(p.metadata, p.payload, s.name);
+            std::string entry;
+            for (uint8_t b : pack) {
+                if (b != 0xFF) {
+                    entry.push_back(static_cast<char>(b));
+                    continue;
+                }
+                int64_t pred = 0;
+                for (size_t j = 0; j < entry.size();) {
+                    const char b0 = entry[j];
+                    if ((b0 >= 'A' && b0 <= 'Z') || b0 == '!') {  // a literal
+                        ++pred, ++j;
+                    } else if (b0 == 30) {  // an N run: pred stays
+                        j = entry.find('\x04', j) + 1;
+                    } else {  // [-]offset[,length - 20]. ; no length: to the end
+                        const size_t dot = entry.find('.', j);
+                        const std::string m = entry.substr(j, dot - j);
+                        const size_t comma = m.find(',');
+                        const int64_t offset = std::stoll(m.substr(0, comma));
+                        const uint64_t len = comma == std::string::npos ? UINT64_MAX : std::stoull(m.substr(comma + 1)) + 20;
+                        matches.emplace_back(len, static_cast<uint64_t>(offset < 0 ? -offset : offset));
+                        pred += offset + static_cast<int64_t>(len);
+                        j = dot + 1;
+                    }
+                }
+                entry.clear();
+            }
+        }
+    }
+    return matches;
+}
+
+// --preset max writes a short match far from the predicted position as literals: in the yeast
+// mitochondria's default archive there are such matches, in its max archive none.
+TEST(Preset, MaxWritesNoShortDetours) {
+    TempDir dir;
+    auto detours = [](const std::string& archive) {
+        size_t n = 0, all = 0;
+        for (auto [len, distance] : delta_matches(archive)) {
+            n += len < LzEncoder::kShortDetour && distance > LzEncoder::kFarDetour;
+            ++all;
+        }
+        EXPECT_GT(all, 100u) << archive;
+        return n;
+    };
+    EXPECT_GT(detours(fixture("real-yeast_mito_scerevisiae7/default.agc").string()), 10u);
+    EXPECT_EQ(detours(create_real_max(dir, "real-yeast_mito_scerevisiae7")), 0u);
+}
+
 TEST(Preset, TheSameArchiveAtEveryThreadCount) {
     TempDir dir;
     const auto one = read_file(create(dir, "one.agc", {"--preset", "fast", "-t", "1"}));
@@ -174,6 +276,14 @@ TEST(Preset, AgcReadsThemToTheSameBases) {
         EXPECT_EQ(s.exit_code, 0) << s.err;
         EXPECT_TRUE(s.out == run_cli({"getset", a, "sample02"}).out) << preset;
         EXPECT_FALSE(s.out.empty());
+    }
+    // Real collections whose max archives store references in the other form than AGC's rule
+    // (LPA) and write short far matches as literals (yeast mitochondria).
+    for (const char* folder : {"real-human_LPA14", "real-yeast_mito_scerevisiae7"}) {
+        const auto a = create_real_max(dir, folder);
+        auto r = run_program(agc_binary, {"getcol", a});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_TRUE(r.out == read_file(fixture(folder) / "expected/getcol.fa")) << folder;
     }
 }
 
