@@ -1,10 +1,12 @@
 #include "stages/group_parts.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "io/error.h"
 #include "io/zstd_codec.h"
+#include "stages/kmer_scan.h"
 
 namespace agcflow {
 
@@ -122,6 +124,35 @@ uint64_t count_equal_at_lag(const uint8_t* c, size_t n, size_t lag) {
 }
 }  // namespace
 
+double repeated_kmer_fraction(std::span<const uint8_t> codes) {
+    constexpr uint32_t k = 24;
+    constexpr uint64_t kMask = (uint64_t(1) << (2 * k)) - 1;
+    if (codes.size() < k) return 0;
+    // Open addressing over the 2-bit packed k-mers (+1, so that 0 marks an empty slot), at most
+    // half full.
+    const uint64_t slots = std::bit_ceil(2 * codes.size());
+    std::vector<uint64_t> table(slots, 0);
+    uint64_t x = 0, repeated = 0;
+    uint32_t acgt = 0;  // ACGT codes in a row, ending at i
+    for (size_t i = 0; i < codes.size(); ++i) {
+        const uint8_t c = codes[i];
+        acgt = c < 4 ? acgt + 1 : 0;
+        x = ((x << 2) | (c & 3)) & kMask;
+        if (acgt < k) continue;
+        for (uint64_t slot = murmur64(x) & (slots - 1);; slot = (slot + 1) & (slots - 1)) {
+            if (table[slot] == x + 1) {
+                ++repeated;
+                break;
+            }
+            if (table[slot] == 0) {
+                table[slot] = x + 1;
+                break;
+            }
+        }
+    }
+    return static_cast<double>(repeated) / static_cast<double>(codes.size());
+}
+
 bool is_periodic(std::span<const uint8_t> codes) {
     // The best fraction, over lags 4..31, of positions equal to the base `lag` further on,
     // relative to the count of ACGT positions among them; periodic when it reaches 1/2.
@@ -137,7 +168,7 @@ bool is_periodic(std::span<const uint8_t> codes) {
 }
 
 EncodedPart encode_reference_part(std::span<const uint8_t> codes, const CompressionProfile& profile) {
-    if (profile.reference_smaller_form) {
+    if (profile.reference_smaller_form && repeated_kmer_fraction(codes) >= kRepeatsForBothForms) {
         EncodedPart tuples = compress_or_store(pack_tuples(codes), codes, profile.reference_tuple_level, 1,
                                                profile.frame_checksums);
         EncodedPart plain = compress_or_store(codes, codes, profile.reference_plain_level, 0, profile.frame_checksums);

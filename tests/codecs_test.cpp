@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 #include <fmt/format.h>
 
 #include "io/collection.h"
@@ -149,6 +150,40 @@ TEST(GroupParts, PeriodicityTestMatchesItsDefinition) {
     // Both answers occur often enough for the comparison to mean something.
     EXPECT_GT(periodic, cases / 5);
     EXPECT_LT(periodic, cases * 4 / 5);
+}
+
+TEST(GroupParts, RepeatedKmerFractionMatchesItsDefinition) {
+    // Random sequences with copies of their own stretches (at any offset) and a few N.
+    std::mt19937 rng(23);
+    auto model = [](const Codes& c) {
+        std::set<std::string> seen;
+        uint64_t repeated = 0;
+        for (size_t i = 24; i <= c.size(); ++i) {
+            std::string w(c.begin() + static_cast<long>(i - 24), c.begin() + static_cast<long>(i));
+            if (std::any_of(w.begin(), w.end(), [](char x) { return x > 3; })) continue;
+            repeated += !seen.insert(w).second;
+        }
+        return c.empty() ? 0.0 : static_cast<double>(repeated) / static_cast<double>(c.size());
+    };
+    for (size_t len : {0, 23, 24, 25, 1000, 6000}) {
+        for (int trial = 0; trial < 5; ++trial) {
+            Codes c(len);
+            for (auto& x : c) x = rng() % 4;
+            for (int copy = 0; copy < trial && len > 200; ++copy) {
+                const size_t from = rng() % (len - 100), to = rng() % (len - 100), n = 30 + rng() % 70;
+                std::copy_n(c.begin() + static_cast<long>(from), n, c.begin() + static_cast<long>(to));
+            }
+            if (len > 0 && trial == 4) c[rng() % len] = kCodeN;
+            EXPECT_EQ(repeated_kmer_fraction(c), model(c)) << len << " " << trial;
+        }
+    }
+    // A stretch and its copy: every 24-mer of the copy is a repeat.
+    Codes x(1000);
+    for (auto& b : x) b = rng() % 4;
+    Codes twice = x;
+    twice.insert(twice.end(), x.begin(), x.end());
+    EXPECT_DOUBLE_EQ(repeated_kmer_fraction(twice), 977.0 / 2000.0);
+    EXPECT_DOUBLE_EQ(repeated_kmer_fraction(x), 0.0);
 }
 
 TEST(GroupParts, ReferenceAndPackRoundTrip) {
