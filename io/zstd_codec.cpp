@@ -4,13 +4,12 @@
 #include <zstd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 #include <unistd.h>
 
