@@ -127,6 +127,7 @@ uint64_t count_equal_at_lag(const uint8_t* c, size_t n, size_t lag) {
 double repeated_kmer_fraction(std::span<const uint8_t> codes) {
     constexpr uint32_t k = 24;
     constexpr uint64_t kMask = (uint64_t(1) << (2 * k)) - 1;
+    codes = codes.first(std::min<size_t>(codes.size(), kRepeatScanBases));
     if (codes.size() < k) return 0;
     // Open addressing over the 2-bit packed k-mers (+1, so that 0 marks an empty slot), at most
     // half full.

@@ -34,7 +34,10 @@ bool is_periodic(std::span<const uint8_t> codes);
 // which tuples of 4 bases split; below it (the usual, and every reference of the 260 MB
 // synthetic collection, where plain bytes never won) AGC's rule is kept, and the second zstd at
 // level 22 (which doubled max's time there) is saved.
+// Only the first kRepeatScanBases bases are looked at (a table of 16 MB at most; a reference
+// that long is a rare contig without splitters, whose level-22 zstd takes far more).
 inline constexpr double kRepeatsForBothForms = 0.01;
+inline constexpr size_t kRepeatScanBases = size_t(1) << 20;
 double repeated_kmer_fraction(std::span<const uint8_t> codes);
 
 // ---- tuple packing of a reference: several small codes per byte ----

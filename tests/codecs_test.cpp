@@ -184,6 +184,14 @@ TEST(GroupParts, RepeatedKmerFractionMatchesItsDefinition) {
     twice.insert(twice.end(), x.begin(), x.end());
     EXPECT_DOUBLE_EQ(repeated_kmer_fraction(twice), 977.0 / 2000.0);
     EXPECT_DOUBLE_EQ(repeated_kmer_fraction(x), 0.0);
+    // Only the first kRepeatScanBases bases count: a copy after them is not seen.
+    Codes y(kRepeatScanBases);
+    for (auto& b : y) b = rng() % 4;
+    Codes longer = y;
+    longer.insert(longer.end(), y.begin(), y.begin() + 100000);
+    EXPECT_DOUBLE_EQ(repeated_kmer_fraction(longer), 0.0);
+    longer.insert(longer.begin(), y.begin(), y.begin() + 100000);
+    EXPECT_DOUBLE_EQ(repeated_kmer_fraction(longer), (100000.0 - 23.0) / static_cast<double>(kRepeatScanBases));
 }
 
 TEST(GroupParts, ReferenceAndPackRoundTrip) {
