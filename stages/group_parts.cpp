@@ -125,32 +125,26 @@ uint64_t count_equal_at_lag(const uint8_t* c, size_t n, size_t lag) {
 }  // namespace
 
 double repeated_kmer_fraction(std::span<const uint8_t> codes) {
-    constexpr uint32_t k = 24;
-    constexpr uint64_t kMask = (uint64_t(1) << (2 * k)) - 1;
     codes = codes.first(std::min<size_t>(codes.size(), kRepeatScanBases));
-    if (codes.size() < k) return 0;
-    // Open addressing over the 2-bit packed k-mers (+1, so that 0 marks an empty slot), at most
-    // half full.
+    if (codes.empty()) return 0;
+    // Open addressing over the forward k-mers (left-aligned, so + 1 never wraps; 0 marks an
+    // empty slot), at most half full.
     const uint64_t slots = std::bit_ceil(2 * codes.size());
     std::vector<uint64_t> table(slots, 0);
-    uint64_t x = 0, repeated = 0;
-    uint32_t acgt = 0;  // ACGT codes in a row, ending at i
-    for (size_t i = 0; i < codes.size(); ++i) {
-        const uint8_t c = codes[i];
-        acgt = c < 4 ? acgt + 1 : 0;
-        x = ((x << 2) | (c & 3)) & kMask;
-        if (acgt < k) continue;
-        for (uint64_t slot = murmur64(x) & (slots - 1);; slot = (slot + 1) & (slots - 1)) {
-            if (table[slot] == x + 1) {
+    uint64_t repeated = 0;
+    for_each_kmer(codes, 24, [&](const RollingKmer& km) {
+        const uint64_t key = km.forward() + 1;
+        for (uint64_t slot = murmur64(key) & (slots - 1);; slot = (slot + 1) & (slots - 1)) {
+            if (table[slot] == key) {
                 ++repeated;
-                break;
+                return;
             }
             if (table[slot] == 0) {
-                table[slot] = x + 1;
-                break;
+                table[slot] = key;
+                return;
             }
         }
-    }
+    });
     return static_cast<double>(repeated) / static_cast<double>(codes.size());
 }
 
