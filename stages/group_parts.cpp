@@ -163,18 +163,18 @@ bool is_periodic(std::span<const uint8_t> codes) {
 }
 
 EncodedPart encode_reference_part(std::span<const uint8_t> codes, const CompressionProfile& profile) {
+    auto as_tuples = [&] {
+        return compress_or_store(pack_tuples(codes), codes, profile.reference_tuple_level, 1, profile.frame_checksums);
+    };
+    auto as_plain = [&] {
+        return compress_or_store(codes, codes, profile.reference_plain_level, 0, profile.frame_checksums);
+    };
     if (profile.reference_smaller_form && repeated_kmer_fraction(codes) >= kRepeatsForBothForms) {
-        EncodedPart tuples = compress_or_store(pack_tuples(codes), codes, profile.reference_tuple_level, 1,
-                                               profile.frame_checksums);
-        EncodedPart plain = compress_or_store(codes, codes, profile.reference_plain_level, 0, profile.frame_checksums);
+        EncodedPart tuples = as_tuples(), plain = as_plain();
         return plain.payload.size() < tuples.payload.size() ? std::move(plain) : std::move(tuples);
     }
     // Repetitive sequences compress better as plain bytes; others as tuples.
-    if (!is_periodic(codes)) {
-        auto tuples = pack_tuples(codes);
-        return compress_or_store(tuples, codes, profile.reference_tuple_level, 1, profile.frame_checksums);
-    }
-    return compress_or_store(codes, codes, profile.reference_plain_level, 0, profile.frame_checksums);
+    return is_periodic(codes) ? as_plain() : as_tuples();
 }
 
 Codes decode_reference_part(uint64_t metadata, std::span<const uint8_t> payload, const std::string& what,
