@@ -2,7 +2,6 @@
 // byte-identical to the golden one, at any thread count.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <thread>
 #include <fmt/format.h>
 
@@ -26,13 +25,6 @@ struct ParityCase {
 };
 
 void PrintTo(const ParityCase& c, std::ostream* os) { *os << c.name; }
-
-std::vector<std::string> inputs_txt(const std::string& folder) {
-    std::ifstream in(fixture(folder) / "inputs.txt");
-    std::vector<std::string> v;
-    for (std::string w; in >> w;) v.push_back(w);
-    return v;
-}
 
 const std::vector<std::string>& kSynInputs = test::kSynSmallInputs;
 
@@ -61,7 +53,7 @@ TEST_P(CreateParity, ByteIdenticalToAgc) {
     args.insert(args.end(), c.options.begin(), c.options.end());
     args.push_back("-o");
     args.push_back(out.string());
-    auto inputs = c.inputs.empty() ? inputs_txt(c.folder) : c.inputs;
+    auto inputs = c.inputs.empty() ? test::fixture_inputs(c.folder) : c.inputs;
     args.insert(args.end(), inputs.begin(), inputs.end());
     auto cwd = c.folder == "toy" ? fixture(c.folder) : fixture(c.folder) / "input";
     auto r = run_cli(args, cwd);
@@ -109,7 +101,7 @@ TEST(CreateParityUnderLoad, ConcurrentRunsAllByteIdentical) {
     TempDir dir;
     const auto input = fixture("real-sarscov2_97_2022/input");
     const std::string golden = read_file(fixture("real-sarscov2_97_2022/default.agc"));
-    auto inputs = inputs_txt("real-sarscov2_97_2022");
+    auto inputs = test::fixture_inputs("real-sarscov2_97_2022");
     for (int round = 0; round < 3; ++round) {
         std::vector<std::thread> runs;
         std::vector<int> codes(4, -1);

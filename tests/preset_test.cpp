@@ -4,7 +4,6 @@
 #include <zstd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -138,8 +137,7 @@ TEST(Preset, MaxPacksMoreSegmentsUnlessBIsGiven) {
 std::string create_real_max(const TempDir& dir, const std::string& folder) {
     const auto out = (dir / (folder + ".agc")).string();
     std::vector<std::string> args = {"create", "-t", "2", "--preset", "max", "-o", out};
-    std::ifstream list(fixture(folder) / "inputs.txt");
-    for (std::string f; list >> f;) args.push_back(f);
+    for (const auto& f : test::fixture_inputs(folder)) args.push_back(f);
     auto r = run_cli(args, fixture(folder) / "input");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return out;

@@ -18,6 +18,13 @@ std::filesystem::path fixture(const std::string& name) {
     return std::filesystem::path(AGCFLOW_FIXTURES_DIR) / name;
 }
 
+std::vector<std::string> fixture_inputs(const std::string& folder) {
+    std::ifstream in(fixture(folder) / "inputs.txt");
+    std::vector<std::string> v;
+    for (std::string w; in >> w;) v.push_back(w);
+    return v;
+}
+
 std::string read_file(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + p.string());

@@ -18,6 +18,8 @@ inline constexpr bool kSanitized = false;
 
 // ../shared/fixtures/<name>
 std::filesystem::path fixture(const std::string& name);
+// The inputs a fixture folder's inputs.txt lists (files in its input/), in order.
+std::vector<std::string> fixture_inputs(const std::string& folder);
 
 // The inputs of fixtures/syn-small (in its input/ folder), reference first, as its COMMANDS list them.
 inline const std::vector<std::string> kSynSmallInputs = {"ref.fa",      "sample00.fa",    "sample01.fa",   "sample02.fa",
