@@ -19,8 +19,16 @@ namespace agcflow {
 
 namespace {
 
-constexpr uint32_t kSlotBits = 16;
-constexpr uint64_t kSlots = 1ull << kSlotBits;
+// Hash slots: 65536 for references of 1 Mb and more; fewer for smaller ones, about one per 16
+// k-mers but at least 1024, so that the loops over every slot (counting, planning the passes and
+// the buckets) do not outweigh scanning a viral or mitochondrial reference (an 82 kb reference:
+// 16.5 M instructions with 65536 slots).
+constexpr uint32_t kMaxSlotBits = 16, kMinSlotBits = 10;
+constexpr uint64_t kBasesPerSlot = 16;
+uint32_t slot_bits_for(uint64_t bases) {
+    return std::clamp<uint32_t>(static_cast<uint32_t>(std::bit_width(bases / kBasesPerSlot)), kMinSlotBits,
+                                kMaxSlotBits);
+}
 constexpr uint64_t kMinChunkBases = 1 << 16;
 constexpr uint64_t kMaxChunks = 64;
 // Entries per bucket, about. Few buckets keep the scatter's staging buffers (60 bytes each) in
@@ -61,7 +69,7 @@ inline uint64_t mix(uint64_t kmer) {
     return h ^ h >> 29;
 }
 
-uint32_t slot_of(uint64_t hash) { return static_cast<uint32_t>(hash >> (64 - kSlotBits)); }
+uint32_t slot_of(uint64_t hash, uint32_t slot_bits) { return static_cast<uint32_t>(hash >> (64 - slot_bits)); }
 
 // Calls fn(hash, global position) for every full k-mer ending in [g0, g1) of the concatenated
 // contigs (a k-mer never spans two contigs).
@@ -139,7 +147,8 @@ uint64_t clear_repeated(std::span<Entry> entries, std::vector<uint32_t>& table, 
 
 uint64_t SingletonMap::fixed_bytes(uint64_t bases, uint32_t threads) {
     // The bitmap, per-chunk slot counts, slot totals and bucket tables (one per thread).
-    return bases / 8 + chunk_count(bases, threads) * kSlots * sizeof(uint32_t) + 2 * kSlots * sizeof(uint64_t) +
+    const uint64_t slots = uint64_t(1) << slot_bits_for(bases);
+    return bases / 8 + chunk_count(bases, threads) * slots * sizeof(uint32_t) + 2 * slots * sizeof(uint64_t) +
            uint64_t(std::max(1u, threads)) * 2 * kBucketEntries * sizeof(uint32_t);
 }
 
@@ -188,29 +197,31 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
     const uint64_t chunks = chunk_count(total, threads);
     // Chunks start at multiples of 64 positions: each owns whole words of the bitmap.
     auto chunk_begin = [&](uint64_t c) { return c == chunks ? total : total * c / chunks / 64 * 64; };
-    std::vector<uint32_t> counts(chunks * kSlots, 0);
+    const uint32_t slot_bits = slot_bits_for(total);
+    const uint64_t slots = uint64_t(1) << slot_bits;
+    std::vector<uint32_t> counts(chunks * slots, 0);
     std::optional<Trace::Span> region(std::in_place, trace, "splitters-par", -1, -1, total);
     tbb::parallel_for(uint64_t(0), chunks, [&](uint64_t c) {
         stop_if_asked();
-        uint32_t* cnt = counts.data() + c * kSlots;
+        uint32_t* cnt = counts.data() + c * slots;
         uint64_t* bits = bits_.data();
         scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1), [=](uint64_t h, uint64_t pos) {
-            ++cnt[slot_of(h)];
+            ++cnt[slot_of(h, slot_bits)];
             bits[pos >> 6] |= 1ull << (pos & 63);
         });
     });
     region.reset();
-    std::vector<uint64_t> slot_total(kSlots, 0);
+    std::vector<uint64_t> slot_total(slots, 0);
     for (uint64_t c = 0; c < chunks; ++c)
-        for (uint64_t s = 0; s < kSlots; ++s) slot_total[s] += counts[c * kSlots + s];
-    for (uint64_t s = 0; s < kSlots; ++s) kmers_ += slot_total[s];
+        for (uint64_t s = 0; s < slots; ++s) slot_total[s] += counts[c * slots + s];
+    for (uint64_t s = 0; s < slots; ++s) kmers_ += slot_total[s];
 
     // Passes: runs of consecutive slots whose entries fit the budget (a slot never splits).
     const uint64_t cap = std::max<uint64_t>(1, entry_budget / kBytesPerEntry);
     std::vector<std::pair<uint64_t, uint64_t>> passes;  // [first, last) slots
-    for (uint64_t first = 0; first < kSlots;) {
+    for (uint64_t first = 0; first < slots;) {
         uint64_t last = first, n = 0;
-        while (last < kSlots && (n == 0 || n + slot_total[last] <= cap)) n += slot_total[last++];
+        while (last < slots && (n == 0 || n + slot_total[last] <= cap)) n += slot_total[last++];
         if (n != 0) passes.emplace_back(first, last), peak_entries_ = std::max(peak_entries_, n);
         first = last;
     }
@@ -223,13 +234,14 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
     std::vector<uint32_t> cursors;
     for (const auto& pass : passes) {
         const uint64_t first = pass.first, last = pass.second;
-        // Buckets: aligned groups of `group` slots (a power of two up to 256, so that a bucket
-        // never spans two values of the hash's top 8 bits), as many slots as keep a bucket near
-        // kBucketEntries (see there).
+        // Buckets: aligned groups of `group` slots (a power of two up to 2^(slot bits - 8), so
+        // that a bucket never spans two values of the hash's top 8 bits), as many slots as keep a
+        // bucket near kBucketEntries (see there).
         uint64_t n = 0;
         for (uint64_t s = first; s < last; ++s) n += slot_total[s];
         const uint64_t per_slot = std::max<uint64_t>(1, n / (last - first));
-        const uint64_t group = std::min<uint64_t>(256, std::bit_floor(std::max<uint64_t>(1, kBucketEntries / per_slot)));
+        const uint64_t group = std::min<uint64_t>(uint64_t(1) << (slot_bits - 8),
+                                                  std::bit_floor(std::max<uint64_t>(1, kBucketEntries / per_slot)));
         const uint64_t b0 = first / group, nb = (last - 1) / group - b0 + 1;
         bucket_base.assign(nb + 1, 0);
         bucket_size.assign(nb, 0);
@@ -243,7 +255,7 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
             for (uint64_t c = 0; c < chunks; ++c) {
                 if (run > UINT32_MAX) throw Error("reference too repetitive: more than 2^32 k-mers in one bucket");
                 cursors[c * nb + b] = static_cast<uint32_t>(run);
-                for (uint64_t s = s_lo; s < s_hi; ++s) run += counts[c * kSlots + s];
+                for (uint64_t s = s_lo; s < s_hi; ++s) run += counts[c * slots + s];
             }
         }
         // Entries are staged per bucket in small write-combining buffers and copied out
@@ -276,7 +288,7 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
             Entry* st = staged.data();
             uint32_t* fl = fill.data();
             scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1), [=, &flush](uint64_t h, uint64_t pos) {
-                const uint64_t s = slot_of(h) - lo;
+                const uint64_t s = slot_of(h, slot_bits) - lo;
                 const bool here = s < width;  // (unsigned: also false for slots before the pass)
                 const uint64_t keep = uint64_t(0) - here;  // all ones or zero: no branch
                 const uint64_t b = ((((s + lo) >> gshift) - gb0) & keep) | (nb & ~keep);
