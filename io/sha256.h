@@ -1,4 +1,4 @@
-// SHA-256 through OpenSSL's libcrypto (the whole-file hash of protect's sidecars).
+// SHA-256 through Nettle (the whole-file hash of protect's sidecars).
 #pragma once
 
 #include <array>
