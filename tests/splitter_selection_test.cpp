@@ -4,6 +4,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <map>
+#include <optional>
 #include <random>
 
 #include "stages/kmer_scan.h"
@@ -88,6 +89,34 @@ TEST(SingletonMap, SmallBudgetsTakeMorePassesWithTheSameResult) {
     // 100 entries per pass; the repeated k-mers' slots exceed that and take a pass each.
     expect_map_matches_counts(small, 31, 1200, 1, &passes);
     EXPECT_GT(passes, 300u);
+}
+
+TEST(SingletonMap, ReferencesOfEverySizeClassGiveTheSameResultForEveryBudget) {
+    // The number of hash slots follows the reference's size (1024 below 32 kb, 65536 from 1 Mb):
+    // viral, mitochondrial and bacterial sizes, in one pass and in many, on 1 and 3 threads.
+    for (size_t length : {9'000, 30'000, 82'000, 260'000}) {
+        SCOPED_TRACE(length);
+        auto ref = make_reference(11 + length, 1, length);
+        uint32_t one = 0, many = 0;
+        expect_map_matches_counts(ref, 31, uint64_t(1) << 40, 3, &one);
+        EXPECT_EQ(one, 1u);
+        expect_map_matches_counts(ref, 31, length * SingletonMap::kBytesPerEntry / 20, 1, &many);
+        EXPECT_GE(many, 10u);
+    }
+    // From 1 Mb (all 65536 slots): many passes on one thread mark what one pass on three does.
+    auto large = make_reference(17, 1, 1'100'000);
+    tbb::task_arena three(3), single(1);
+    std::optional<SingletonMap> whole, parts;
+    three.execute([&] { whole.emplace(views(large), 31, uint64_t(1) << 40); });
+    single.execute([&] { parts.emplace(views(large), 31, large[0].size() * SingletonMap::kBytesPerEntry / 20); });
+    EXPECT_EQ(whole->passes(), 1u);
+    EXPECT_GE(parts->passes(), 10u);
+    EXPECT_EQ(parts->singletons(), whole->singletons());
+    EXPECT_EQ(parts->kmers(), whole->kmers());
+    EXPECT_GT(whole->singletons(), whole->kmers() * 9 / 10);
+    EXPECT_LT(whole->singletons(), whole->kmers());  // the repeats
+    for (size_t c = 0; c < large.size(); ++c)
+        for (uint64_t i = 0; i < large[c].size(); ++i) ASSERT_EQ((*parts)(c, i), (*whole)(c, i)) << c << " " << i;
 }
 
 TEST(SingletonMap, OtherKmerLengthsIncludingEvenOnesWithPalindromes) {
