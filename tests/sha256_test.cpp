@@ -2,6 +2,7 @@
 // FIPS 180-2, fed whole and in uneven pieces.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "io/sha256.h"
