@@ -71,11 +71,17 @@ inline uint64_t mix(uint64_t kmer) {
 
 uint32_t slot_of(uint64_t hash, uint32_t slot_bits) { return static_cast<uint32_t>(hash >> (64 - slot_bits)); }
 
-// Calls fn(hash, global position) for every full k-mer ending in [g0, g1) of the concatenated
-// contigs (a k-mer never spans two contigs).
+// Calls fn(hashes, positions, n) for blocks of up to kScanBlock full k-mers ending in [g0, g1)
+// of the concatenated contigs (a k-mer never spans two contigs; positions are global and rise).
+// Handing over blocks keeps the scan and each pass's work on them two plain loops whose state
+// stays in registers; with a call per k-mer, state the caller kept across k-mers went through
+// memory, every k-mer waiting on the previous one's store.
+constexpr uint32_t kScanBlock = 256;
 template <typename Fn>
 void scan_range(const std::vector<ContigView>& contigs, const std::vector<uint64_t>& offsets, uint32_t k, uint64_t g0,
                 uint64_t g1, Fn&& fn) {
+    uint64_t hash[kScanBlock], pos[kScanBlock];
+    uint32_t n = 0;
     size_t c = static_cast<size_t>(std::upper_bound(offsets.begin(), offsets.end(), g0) - offsets.begin()) - 1;
     for (; c < contigs.size() && offsets[c] < g1; ++c) {
         const ContigView seq = contigs[c];
@@ -92,9 +98,14 @@ void scan_range(const std::vector<ContigView>& contigs, const std::vector<uint64
                 continue;
             }
             km.push(x);
-            if (km.full() && i >= lo) fn(mix(km.canonical()), base + i);
+            if (km.full() && i >= lo) {
+                hash[n] = mix(km.canonical());
+                pos[n] = base + i;
+                if (++n == kScanBlock) fn(hash, pos, n), n = 0;
+            }
         }
     }
+    if (n) fn(hash, pos, n);
 }
 
 // Clears the bit of every entry whose hash occurs more than once in `entries` (one bucket);
@@ -205,10 +216,22 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
         stop_if_asked();
         uint32_t* cnt = counts.data() + c * slots;
         uint64_t* bits = bits_.data();
-        scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1), [=](uint64_t h, uint64_t pos) {
-            ++cnt[slot_of(h, slot_bits)];
-            bits[pos >> 6] |= 1ull << (pos & 63);
-        });
+        // The bitmap word being filled stays in a register until the scan leaves it.
+        uint64_t word = chunk_begin(c) >> 6, acc = 0;
+        scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1),
+                   [&](const uint64_t* hash, const uint64_t* pos, uint32_t n) {
+                       uint64_t w = word, a = acc;
+                       for (uint32_t i = 0; i < n; ++i) {
+                           ++cnt[slot_of(hash[i], slot_bits)];
+                           if (pos[i] >> 6 != w) {
+                               bits[w] |= a;
+                               w = pos[i] >> 6, a = 0;
+                           }
+                           a |= 1ull << (pos[i] & 63);
+                       }
+                       word = w, acc = a;
+                   });
+        bits[word] |= acc;
     });
     region.reset();
     std::vector<uint64_t> slot_total(slots, 0);
@@ -265,10 +288,8 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
             stop_if_asked();
             constexpr uint32_t kStaged = 5;  // 60 bytes
             uint32_t* cur = cursors.data() + c * nb;
-            // One more bucket, never flushed, takes the k-mers of other passes: no branch on
-            // the pass (taken at random, it was mispredicted for every few k-mers).
-            std::vector<Entry> staged((nb + 1) * kStaged);
-            std::vector<uint32_t> fill(nb + 1, 0);
+            std::vector<Entry> staged(nb * kStaged);
+            std::vector<uint32_t> fill(nb, 0);
             // (A full buffer is copied with a size known at compile time: inline moves, where
             // a call to memmove per 60 bytes took a third of the phase.)
             auto flush = [&](uint64_t b, uint32_t m) {
@@ -280,22 +301,30 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
                 cur[b] += m;
                 fill[b] = 0;
             };
-            // Everything the per-base lambda reads is a local copy, 64-bit, so that no store in
-            // the loop (32-bit entries and counts) may alias it and force a reload per k-mer.
-            // The bucket is a shift (group is a power of two; a division took a quarter of the scan).
+            // Everything the loops read is a local copy, 64-bit, so that no store in them (32-bit
+            // entries and counts) may alias it and force a reload per k-mer. The bucket is a
+            // shift (group is a power of two; a division took a quarter of the scan).
             const uint64_t lo = first, width = last - first, gb0 = b0;
             const uint64_t gshift = static_cast<uint64_t>(std::countr_zero(group));
             Entry* st = staged.data();
             uint32_t* fl = fill.data();
-            scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1), [=, &flush](uint64_t h, uint64_t pos) {
-                const uint64_t s = slot_of(h, slot_bits) - lo;
-                const bool here = s < width;  // (unsigned: also false for slots before the pass)
-                const uint64_t keep = uint64_t(0) - here;  // all ones or zero: no branch
-                const uint64_t b = ((((s + lo) >> gshift) - gb0) & keep) | (nb & ~keep);
-                st[b * kStaged + fl[b]] = Entry(h, pos);
-                fl[b] += here;
-                if (fl[b] == kStaged) flush(b, kStaged);
-            });
+            // The k-mers of this pass are picked out of each block without a branch (whether one
+            // belongs is a coin toss: mispredicted for every few k-mers), then staged.
+            uint64_t mine_hash[kScanBlock], mine_pos[kScanBlock];
+            scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1),
+                       [&](const uint64_t* hash, const uint64_t* pos, uint32_t n) {
+                           uint32_t m = 0;
+                           for (uint32_t i = 0; i < n; ++i) {
+                               mine_hash[m] = hash[i];
+                               mine_pos[m] = pos[i];
+                               m += slot_of(hash[i], slot_bits) - lo < width;  // (unsigned: also false for slots before the pass)
+                           }
+                           for (uint32_t i = 0; i < m; ++i) {
+                               const uint64_t b = (slot_of(mine_hash[i], slot_bits) >> gshift) - gb0;
+                               st[b * kStaged + fl[b]] = Entry(mine_hash[i], mine_pos[i]);
+                               if (++fl[b] == kStaged) flush(b, kStaged);
+                           }
+                       });
             for (uint64_t b = 0; b < nb; ++b)
                 if (fill[b]) flush(b, fill[b]);
         });
