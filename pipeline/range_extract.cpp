@@ -154,7 +154,10 @@ RangeExtractStats extract_ranges(const ArchiveCatalog& catalog, const SegmentDec
                 if (!d.is_rev_comp) {
                     codes.insert(codes.end(), seg.begin() + (lo - seg_begin), seg.begin() + (hi - seg_begin));
                 } else {
-                    for (uint64_t p = lo; p < hi; ++p) codes.push_back(complement_code(seg[d.raw_length - 1 - (p - seg_begin)]));
+                    // Contig positions [lo, hi) are the mirrored stretch of the stored segment.
+                    const size_t at = codes.size();
+                    codes.insert(codes.end(), seg.begin() + (seg_end - hi), seg.begin() + (seg_end - lo));
+                    reverse_complement_in_place(std::span<uint8_t>(codes.data() + at, hi - lo));
                 }
             }
             format(start + w, codes, out[w]);

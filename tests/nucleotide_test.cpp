@@ -20,7 +20,7 @@ TEST(Nucleotide, ReverseComplementOfEveryLengthAndCode) {
     for (size_t n = 0; n <= 70; ++n)
         for (int round = 0; round < 20; ++round) {
             Codes s(n);
-            // Mostly ACGT as in assemblies, some rounds with N, IUPAC codes and other bytes mixed in.
+            // Even rounds ACGT only, as most of an assembly; odd rounds any byte (N, IUPAC codes, others).
             for (auto& c : s) c = static_cast<uint8_t>(round % 2 ? rng() % 256 : rng() % 4);
             const Codes want = plain_reverse_complement(s);
             EXPECT_EQ(reverse_complement(s), want) << "length " << n;
@@ -32,7 +32,7 @@ TEST(Nucleotide, ReverseComplementOfEveryLengthAndCode) {
 }
 
 TEST(Nucleotide, ReverseComplementKeepsNonAcgtCodesInPlace) {
-    const Codes s = {0, 1, 2, 3, 4, 5, 15, 16, 255, 0, 3, 4};  // ACGTNR U, two other bytes, ACN
+    const Codes s = {0, 1, 2, 3, 4, 5, 15, 16, 255, 0, 3, 4};  // A C G T N R U, two bytes that are no code, A T N
     EXPECT_EQ(reverse_complement(s), (Codes{4, 0, 3, 255, 16, 15, 5, 4, 0, 1, 2, 3}));
 }
 
