@@ -41,6 +41,11 @@ public:
         rc_ = (rc_ >> 2 | (uint64_t(3 - code) << 62)) & mask_;
         size_ += size_ < k_;
     }
+    // push() for a k-mer already full (nothing to count).
+    void push_full(uint8_t code) {
+        fwd_ = fwd_ << 2 | (uint64_t(code) << shift_);
+        rc_ = (rc_ >> 2 | (uint64_t(3 - code) << 62)) & mask_;
+    }
     bool full() const { return size_ == k_; }
     uint64_t forward() const { return fwd_; }
     uint64_t reverse() const { return rc_; }

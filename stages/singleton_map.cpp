@@ -91,18 +91,35 @@ void scan_range(const std::vector<ContigView>& contigs, const std::vector<uint64
         RollingKmer km(k);
         const uint8_t* p = seq.data();
         const uint64_t base = offsets[c];
-        for (uint64_t i = lo >= k - 1 ? lo - (k - 1) : 0; i < hi; ++i) {
+        for (uint64_t i = lo >= k - 1 ? lo - (k - 1) : 0; i < hi;) {
+            // Eight bases at a time when all are ACGT and the k-mer is full and in range (nearly
+            // always): no test per base.
+            if (km.full() && i >= lo && i + 8 <= hi) {
+                uint64_t w;
+                std::memcpy(&w, p + i, 8);
+                if ((w & 0xFCFCFCFCFCFCFCFCull) == 0) {
+                    for (uint32_t j = 0; j < 8; ++j) {
+                        km.push_full(p[i + j]);
+                        hash[n + j] = mix(km.canonical());
+                        pos[n + j] = base + i + j;
+                    }
+                    i += 8, n += 8;
+                    if (n > kScanBlock - 8) fn(hash, pos, n), n = 0;
+                    continue;
+                }
+            }
             const uint8_t x = p[i];
             if (x > 3) {
                 km.reset();
-                continue;
+            } else {
+                km.push(x);
+                if (km.full() && i >= lo) {
+                    hash[n] = mix(km.canonical());
+                    pos[n] = base + i;
+                    if (++n > kScanBlock - 8) fn(hash, pos, n), n = 0;
+                }
             }
-            km.push(x);
-            if (km.full() && i >= lo) {
-                hash[n] = mix(km.canonical());
-                pos[n] = base + i;
-                if (++n == kScanBlock) fn(hash, pos, n), n = 0;
-            }
+            ++i;
         }
     }
     if (n) fn(hash, pos, n);
