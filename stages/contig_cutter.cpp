@@ -18,9 +18,11 @@ void find_splitter_hits(std::span<const uint8_t> contig, size_t from, size_t to,
     uint64_t fwd = 0;
     uint32_t len = 0;  // valid bases in fwd (up to k)
     const uint8_t* p = contig.data();
-    auto confirm = [&](size_t pos) __attribute__((noinline)) {
-        const uint64_t rc = reverse_complement_kmer(fwd, k);
-        if (pos >= from && splitters.contains(fwd < rc ? fwd : rc)) out.push_back({pos + 1, fwd, rc});
+    // (The k-mer is passed by value: a capture by reference would keep it in memory, stored at
+    // every base.)
+    auto confirm = [&](size_t at, uint64_t kmer) __attribute__((noinline)) {
+        const uint64_t rc = reverse_complement_kmer(kmer, k);
+        if (at >= from && splitters.contains(kmer < rc ? kmer : rc)) out.push_back({at + 1, kmer, rc});
     };
     size_t pos = from >= k - 1 ? from - (k - 1) : 0;
     while (pos < to) {
@@ -28,11 +30,12 @@ void find_splitter_hits(std::span<const uint8_t> contig, size_t from, size_t to,
             uint64_t w;
             std::memcpy(&w, p + pos, 8);
             if ((w & 0xFCFCFCFCFCFCFCFCull) == 0) {
-                for (uint32_t j = 0; j < 8; ++j, ++pos) {
-                    fwd = fwd << 2 | base_bits[p[pos]];
+                for (uint32_t j = 0; j < 8; ++j) {
+                    fwd = fwd << 2 | base_bits[p[pos + j]];
                     if (filter.may_contain(fwd)) [[unlikely]]
-                        confirm(pos);
+                        confirm(pos + j, fwd);
                 }
+                pos += 8;
                 continue;
             }
         }
@@ -42,7 +45,7 @@ void find_splitter_hits(std::span<const uint8_t> contig, size_t from, size_t to,
         } else {
             fwd = fwd << 2 | base_bits[x];
             len += len < k;
-            if (len == k && filter.may_contain(fwd)) confirm(pos);
+            if (len == k && filter.may_contain(fwd)) confirm(pos, fwd);
         }
         ++pos;
     }
