@@ -325,23 +325,31 @@ SingletonMap::SingletonMap(const std::vector<ContigView>& contigs, uint32_t k, u
             const uint64_t gshift = static_cast<uint64_t>(std::countr_zero(group));
             Entry* st = staged.data();
             uint32_t* fl = fill.data();
-            // The k-mers of this pass are picked out of each block without a branch (whether one
-            // belongs is a coin toss: mispredicted for every few k-mers), then staged.
-            uint64_t mine_hash[kScanBlock], mine_pos[kScanBlock];
-            scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1),
-                       [&](const uint64_t* hash, const uint64_t* pos, uint32_t n) {
-                           uint32_t m = 0;
-                           for (uint32_t i = 0; i < n; ++i) {
-                               mine_hash[m] = hash[i];
-                               mine_pos[m] = pos[i];
-                               m += slot_of(hash[i], slot_bits) - lo < width;  // (unsigned: also false for slots before the pass)
-                           }
-                           for (uint32_t i = 0; i < m; ++i) {
-                               const uint64_t b = (slot_of(mine_hash[i], slot_bits) >> gshift) - gb0;
-                               st[b * kStaged + fl[b]] = Entry(mine_hash[i], mine_pos[i]);
-                               if (++fl[b] == kStaged) flush(b, kStaged);
-                           }
-                       });
+            auto stage = [&](const uint64_t* hash, const uint64_t* pos, uint32_t m) {
+                for (uint32_t i = 0; i < m; ++i) {
+                    const uint64_t b = (slot_of(hash[i], slot_bits) >> gshift) - gb0;
+                    st[b * kStaged + fl[b]] = Entry(hash[i], pos[i]);
+                    if (++fl[b] == kStaged) flush(b, kStaged);
+                }
+            };
+            if (passes.size() == 1) {
+                // Every k-mer belongs to the only pass (the usual case: the budget is large).
+                scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1), stage);
+            } else {
+                // The k-mers of this pass are picked out of each block without a branch (whether
+                // one belongs is a coin toss: mispredicted for every few k-mers), then staged.
+                uint64_t mine_hash[kScanBlock], mine_pos[kScanBlock];
+                scan_range(contigs, offsets_, k, chunk_begin(c), chunk_begin(c + 1),
+                           [&](const uint64_t* hash, const uint64_t* pos, uint32_t n) {
+                               uint32_t m = 0;
+                               for (uint32_t i = 0; i < n; ++i) {
+                                   mine_hash[m] = hash[i];
+                                   mine_pos[m] = pos[i];
+                                   m += slot_of(hash[i], slot_bits) - lo < width;  // (unsigned: also false for slots before the pass)
+                               }
+                               stage(mine_hash, mine_pos, m);
+                           });
+            }
             for (uint64_t b = 0; b < nb; ++b)
                 if (fill[b]) flush(b, fill[b]);
         });
