@@ -156,9 +156,9 @@ void LzEncoder::build_index() const {
     if (size < 8) size = 8;
     slot_mask_ = size - 1;
 
-    // The key filter: 4 bits per slot, one set per indexed key (dropped ones included), chosen by
-    // the hash's top bits (the slot comes from its low bits).
-    const uint32_t filter_log = std::countr_zero(size) + 2;
+    // The key filter: 8 bits per slot, one set per indexed key (dropped ones included), chosen by
+    // filter_bit() (a multiply: the block classification tests it alone, without the hash).
+    const uint32_t filter_log = std::countr_zero(size) + 3;
     filter_shift_ = 64 - filter_log;
     filter_.assign(std::max<uint64_t>(1, (uint64_t(1) << filter_log) / 64), 0);
     auto fill = [&](auto& table) {
@@ -167,7 +167,7 @@ void LzEncoder::build_index() const {
         table.assign(size, kEmpty);
         for_each_window([&](uint32_t start, uint64_t key) {
             const uint64_t base = murmur64(key);
-            const uint64_t bit = base >> filter_shift_;
+            const uint64_t bit = filter_bit(key);
             filter_[bit >> 6] |= uint64_t(1) << (bit & 63);
             for (uint32_t j = 0; j < kMaxProbes; ++j) {
                 Slot& slot = table[(base + j) & slot_mask_];
@@ -236,8 +236,9 @@ constexpr uint32_t kBlock = 64;
 
 }  // namespace
 
-// The keys of positions [start, end) and which of them are quiet (bit j for start + j): all ACGT,
-// and an empty home slot or absent from the key filter, so no lookup can find a candidate there.
+// The keys of positions [start, end) and which of them are quiet (bit j for start + j): all ACGT
+// and absent from the key filter, so no lookup can find a candidate there. (Testing the home slot
+// too, for an empty one, took a hash and a second load per position for few more quiet ones.)
 // The rolling key carries on from the previous block when this one follows it directly.
 template <typename Slot>
 struct LzEncoder::Block {
@@ -249,8 +250,7 @@ struct LzEncoder::Block {
     uint64_t x = 0;
     uint32_t valid_run = 0;
 
-    void fill(const LzEncoder& enc, const Slot* table, const uint8_t* t, uint32_t i, uint32_t last, uint32_t len) {
-        constexpr Slot kEmpty = static_cast<Slot>(~Slot(0));
+    void fill(const LzEncoder& enc, const uint8_t* t, uint32_t i, uint32_t last, uint32_t len) {
         const uint32_t k = enc.key_len_;
         if (end != i || next != i + k - 1) {  // not contiguous: prime with the first K - 1 codes
             x = 0;
@@ -271,11 +271,9 @@ struct LzEncoder::Block {
             x = ((x << 2) | (c & 3)) & enc.key_mask_;
             const bool valid = valid_run >= k;
             keys[j] = valid ? x : kNoKey;
-            const uint64_t hash = murmur64(x);
-            const bool empty = table[hash & enc.slot_mask_] == kEmpty;
-            const uint64_t bit = hash >> enc.filter_shift_;
+            const uint64_t bit = enc.filter_bit(x);
             const bool absent = ((enc.filter_[bit >> 6] >> (bit & 63)) & 1) == 0;
-            q |= static_cast<uint64_t>(valid & (empty | absent)) << j;
+            q |= static_cast<uint64_t>(valid & absent) << j;
         }
         quiet = q;
     }
@@ -297,7 +295,7 @@ bool LzEncoder::scan(const Slot* table, std::span<const uint8_t> text, Sink& sin
         if (sink.stop()) return false;
         if (literals >= kBlockAfter) {
             if (i >= block.end || i < block.start)
-                block.fill(*this, table, t, i, n - key_len_, literals == kBlockAfter ? kFirstBlock : kBlock);
+                block.fill(*this, t, i, n - key_len_, literals == kBlockAfter ? kFirstBlock : kBlock);
             const uint32_t off = i - block.start;
             if (const uint64_t quiet = block.quiet >> off; quiet & 1) {
                 uint32_t run = std::min<uint32_t>(static_cast<uint32_t>(std::countr_one(quiet)), block.end - i);

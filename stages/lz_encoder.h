@@ -67,11 +67,11 @@
 // Literal stretches (not in AGC; changes no result)
 //  * Novel sequence costs one failed lookup per base, and these dominated the cost vectors of a
 //    segment about to be split (half of its text is novel to each of the two groups). The index
-//    therefore carries a key filter of 4 bits per slot (one bit set per indexed key, chosen by
-//    the top bits of its hash; a quarter more memory). After 16 literals in a row the scan
-//    classifies positions a block at a time, without data-dependent branches: a position whose
-//    key is all ACGT and that either has an empty home slot or is absent from the filter cannot
-//    find a match, so a run of such positions goes to the sink as literals at once. The
+//    therefore carries a key filter of 8 bits per slot (one bit set per indexed key, chosen by
+//    the top bits of the key times an odd constant; a quarter to a half more memory). After 16
+//    literals in a row the scan classifies positions a block at a time, without data-dependent
+//    branches: a position whose key is all ACGT and absent from the filter cannot find a match,
+//    so a run of such positions goes to the sink as literals at once. The
 //    estimator takes only as many as it would before its bound stops it.
 //
 // The parse without short detours (LzParse::no_short_detours; not AGC's, --preset max only)
@@ -170,6 +170,7 @@ private:
     mutable uint64_t slot_mask_ = 0;
     mutable std::vector<uint64_t> filter_;  // bit set = some indexed key hashes here (no false negatives)
     mutable uint32_t filter_shift_ = 64;
+    uint64_t filter_bit(uint64_t key) const { return (key * 0x9E3779B97F4A7C15ull) >> filter_shift_; }
 };
 
 }  // namespace agcflow
