@@ -114,10 +114,37 @@ uint64_t LzEncoder::key_at(const uint8_t* s) const {
 }
 
 void LzEncoder::build_index() const {
+    // A reference of ACGT only (the usual case) has a window at every 4th start: no counting pass.
+    auto all_acgt = [this] {
+        uint32_t j = 0;
+        for (; j + 8 <= ref_len_; j += 8) {
+            uint64_t w;
+            std::memcpy(&w, padded_.data() + j, 8);
+            if (w & 0xFCFCFCFCFCFCFCFCull) return false;
+        }
+        for (; j < ref_len_; ++j)
+            if (padded_[j] > 3) return false;
+        return true;
+    };
+    const bool acgt = all_acgt();
     // The indexed windows, in increasing position: start s = 0 (mod 4), s + K <= |R|, all ACGT.
-    // One pass over the reference keeps the key of the window ending at j. It runs twice (count,
+    // One pass over the reference keeps the key of the window ending at j (of ACGT only:
+    // the key of each window, moved on four codes at a time). It runs twice (count,
     // then insert) rather than storing the windows: cheaper than the temporary memory.
-    auto for_each_window = [this](auto&& visit) {
+    auto for_each_window = [this, acgt](auto&& visit) {
+        if (acgt) {  // every 4th start: the key moves on by four codes at a time
+            static_assert(kSampling == 4);
+            if (ref_len_ < key_len_) return;
+            const uint8_t* p = padded_.data();
+            uint64_t x = key_at(p);
+            for (uint32_t s = 0;; s += 4) {
+                visit(s, x);
+                if (s + 4 + key_len_ > ref_len_) break;
+                const uint8_t* q = p + s + key_len_;
+                x = ((x << 8) | uint64_t(q[0]) << 6 | uint64_t(q[1]) << 4 | uint64_t(q[2]) << 2 | q[3]) & key_mask_;
+            }
+            return;
+        }
         uint64_t x = 0;
         uint32_t valid_run = 0;  // consecutive ACGT codes ending at j
         for (uint32_t j = 0; j < ref_len_; ++j) {
@@ -131,20 +158,8 @@ void LzEncoder::build_index() const {
             if (valid_run >= key_len_ && (j + 1 - key_len_) % kSampling == 0) visit(j + 1 - key_len_, x);
         }
     };
-    // A reference of ACGT only (the usual case) has a window at every 4th start: no counting pass.
-    auto all_acgt = [this] {
-        uint32_t j = 0;
-        for (; j + 8 <= ref_len_; j += 8) {
-            uint64_t w;
-            std::memcpy(&w, padded_.data() + j, 8);
-            if (w & 0xFCFCFCFCFCFCFCFCull) return false;
-        }
-        for (; j < ref_len_; ++j)
-            if (padded_[j] > 3) return false;
-        return true;
-    };
     uint64_t windows = 0;
-    if (all_acgt())
+    if (acgt)
         windows = ref_len_ >= key_len_ ? (ref_len_ - key_len_) / kSampling + 1 : 0;
     else
         for_each_window([&](uint32_t, uint64_t) { ++windows; });
