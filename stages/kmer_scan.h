@@ -18,6 +18,10 @@ inline uint64_t murmur64(uint64_t h) {
     return h;
 }
 
+// Fibonacci hashing: the top 64 - shift bits of x times 2^64 / phi, a table index from one
+// multiply (every bit of x reaches the top through the product).
+inline uint64_t fibonacci_slot(uint64_t x, uint32_t shift) { return (x * 0x9E3779B97F4A7C15ull) >> shift; }
+
 // The reverse complement of a k-mer kept left-aligned as RollingKmer keeps it.
 inline uint64_t reverse_complement_kmer(uint64_t kmer, uint32_t k) {
     uint64_t x = ~kmer;  // complement: code c becomes 3 - c

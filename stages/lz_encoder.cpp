@@ -113,6 +113,8 @@ uint64_t LzEncoder::key_at(const uint8_t* s) const {
     return x;
 }
 
+uint64_t LzEncoder::filter_bit(uint64_t key) const { return fibonacci_slot(key, filter_shift_); }
+
 void LzEncoder::build_index() const {
     // A reference of ACGT only (the usual case) has a window at every 4th start: no counting pass.
     auto all_acgt = [this] {
@@ -255,7 +257,6 @@ constexpr uint32_t kBlock = 64;
 // and absent from the key filter, so no lookup can find a candidate there. (Testing the home slot
 // too, for an empty one, took a hash and a second load per position for few more quiet ones.)
 // The rolling key carries on from the previous block when this one follows it directly.
-template <typename Slot>
 struct LzEncoder::Block {
     uint32_t start = 0, end = 0;  // positions covered
     uint64_t quiet = 0;
@@ -305,7 +306,7 @@ bool LzEncoder::scan(const Slot* table, std::span<const uint8_t> text, Sink& sin
     uint32_t pred = 0;      // reference position a literal at i would sit against
     uint32_t literals = 0;  // literals written since the last match or N-run
     uint64_t key = kNoKey;  // the previous step's key, reusable when that step was one literal
-    Block<Slot> block;
+    Block block;
     while (i + key_len_ < n) {
         if (sink.stop()) return false;
         if (literals >= kBlockAfter) {

@@ -140,7 +140,6 @@ private:
         uint32_t back = 0;     // bases matched backwards over preceding literals
         uint32_t fwd = 0;      // bases matched forwards from ref_pos
     };
-    template <typename Slot>
     struct Block;
     class EncodeSink;
     class EstimateSink;
@@ -168,9 +167,9 @@ private:
     mutable std::vector<uint16_t> slots16_;
     mutable std::vector<uint32_t> slots32_;
     mutable uint64_t slot_mask_ = 0;
-    mutable std::vector<uint64_t> filter_;  // bit set = some indexed key hashes here (no false negatives)
+    mutable std::vector<uint64_t> filter_;  // bit set = some indexed key has this filter_bit (no false negatives)
     mutable uint32_t filter_shift_ = 64;
-    uint64_t filter_bit(uint64_t key) const { return (key * 0x9E3779B97F4A7C15ull) >> filter_shift_; }
+    uint64_t filter_bit(uint64_t key) const;
 };
 
 }  // namespace agcflow

@@ -104,10 +104,9 @@ public:
 private:
     static constexpr uint64_t kBitsPerKmer = 64;
     static constexpr uint64_t kL2Bits = uint64_t(8) << 20;
-    // The top bits of the k-mer (whose 2k bits sit at the top) times an odd constant: every base
-    // reaches them through the product. (A xor-shift before it cost three more instructions per
-    // base and gave no fewer false "maybe"s.)
-    static uint64_t slot(uint64_t kmer, uint32_t shift) { return (kmer * 0x9E3779B97F4A7C15ull) >> shift; }
+    // Of the k-mer as it is (its 2k bits at the top). (A xor-shift before the multiply cost three
+    // more instructions per base and gave no fewer false "maybe"s.)
+    static uint64_t slot(uint64_t kmer, uint32_t shift) { return fibonacci_slot(kmer, shift); }
     void set_bit(uint64_t kmer) {
         const uint64_t i = slot(kmer, shift_);
         filter_[i >> 6] |= 1ull << (i & 63);
