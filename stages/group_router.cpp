@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "io/error.h"
+#include "stages/split_point.h"
 
 namespace agcflow {
 
@@ -110,43 +111,25 @@ std::optional<std::pair<uint64_t, uint32_t>> GroupRouter::middle_splitter(const 
     if (shared.empty()) return std::nullopt;
     const uint64_t middle = shared.front();
 
-    const GroupStore& g1 = group(*map_.find(ordered_key(c1, middle)));
-    const GroupStore& g2 = group(*map_.find(ordered_key(middle, c2)));
+    const LzEncoder* e1 = group(*map_.find(ordered_key(c1, middle))).encoder();
+    const LzEncoder* e2 = group(*map_.find(ordered_key(middle, c2))).encoder();
     // A group without a usable reference (an appended group not yet touched) gives no costs,
-    // as in AGC; two such groups then place the cut at the start.
-    auto costs = [](const GroupStore& g, const Codes& text, bool prefix) {
-        return g.encoder() ? g.encoder()->cost_vector(text, prefix) : std::vector<uint32_t>();
-    };
-
-    // Cost of coding the left part [0, i] against g1 and the right part [i, end) against g2.
-    std::vector<uint32_t> left, right;
-    if (c1 < middle) {
-        left = costs(g1, text_dir, true);
-    } else {
-        left = costs(g1, text_rc, false);
-        std::reverse(left.begin(), left.end());
-    }
-    for (size_t i = 1; i < left.size(); ++i) left[i] += left[i - 1];
-    if (middle < c2) {
-        right = costs(g2, text_dir, false);
-        for (size_t i = right.size(); i-- > 1;) right[i - 1] += right[i];
-    } else {
-        right = costs(g2, text_rc, true);
-        for (size_t i = 1; i < right.size(); ++i) right[i] += right[i - 1];
-        std::reverse(right.begin(), right.end());
-    }
-    if (left.size() != right.size()) return std::nullopt;
-
-    uint32_t best_sum = ~0u, pos = 0;
-    for (uint32_t i = 0; i < left.size(); ++i) {
-        uint32_t s = left[i] + right[i];
-        if (s < best_sum) {
-            best_sum = s;
-            pos = i;
-        }
+    // as in AGC: with one such group the split is abandoned, with two the cut is at the start.
+    const uint32_t n = static_cast<uint32_t>(text_dir.size());
+    if ((e1 == nullptr) != (e2 == nullptr) && n != 0) return std::nullopt;
+    // The left part [0, i] is coded against g1, the right part [i, n) against g2, each in the
+    // orientation its group keeps.
+    uint32_t pos = 0, size = 0;
+    if (e1 && e2) {
+        const bool left_rc = !(c1 < middle), right_rc = !(middle < c2);  // (middle may equal c1 or c2)
+        std::vector<CostRun> left, right;
+        e1->cost_runs(left_rc ? text_rc : text_dir, left);
+        e2->cost_runs(right_rc ? text_rc : text_dir, right);
+        pos = first_min_split(left, left_rc, right, right_rc, n);
+        size = n;
     }
     if (pos < k_ + 1) pos = 0;
-    if (static_cast<size_t>(pos) + k_ + 1 > left.size()) pos = static_cast<uint32_t>(left.size());
+    if (static_cast<size_t>(pos) + k_ + 1 > size) pos = size;
     return std::make_pair(middle, pos);
 }
 

@@ -494,21 +494,27 @@ uint32_t LzEncoder::estimate(std::span<const uint8_t> text, uint32_t bound) cons
 }
 
 // ---------------------------------------------------------------------------------------------
-// cost_vector
+// cost_runs, cost_vector
 
 class LzEncoder::CostSink {
 public:
-    CostSink(const LzEncoder& enc, bool prefix, std::vector<uint32_t>& v) : enc_(enc), prefix_(prefix), v_(v) {}
+    CostSink(const LzEncoder& enc, std::vector<CostRun>& runs) : enc_(enc), runs_(runs) {}
     bool stop() const { return false; }
     bool accept(const Match&, uint32_t) const { return true; }
-    void literal(uint8_t) { v_.push_back(1); }
+    void literal(uint8_t) { add_literals(1); }
     uint32_t literals(const uint8_t*, uint32_t count) {
-        v_.insert(v_.end(), count, 1u);
+        add_literals(count);
         return count;
     }
-    void n_run(uint32_t len) { spread(2 + digits_full(len - kMinNRun), len); }
+    void n_run(uint32_t len) { runs_.push_back({len, 2 + digits_full(len - kMinNRun)}); }
     void match(const Match& m, uint32_t& i, uint32_t& pred, uint32_t) {
-        v_.resize(v_.size() - m.back);
+        // The backward part takes back literals just counted: all in the last run (the literals
+        // since the last match or N-run).
+        if (m.back) {
+            CostRun& last = runs_.back();
+            last.len -= m.back;
+            if (last.len == 0) runs_.pop_back();
+        }
         const uint32_t pos = m.ref_pos - m.back;
         const uint32_t len = m.back + m.fwd;
         pred -= m.back;
@@ -517,34 +523,48 @@ public:
         const uint32_t c = (offset >= 0 ? digits_full(static_cast<uint32_t>(offset))
                                         : digits_full(static_cast<uint32_t>(-static_cast<int64_t>(offset))) + 1) +
                            digits_full(len - enc_.min_match_len_) + 2;
-        spread(c, len);
+        runs_.push_back({len, c});
         pred = pos + len;
         i += len;
     }
-    void finish(std::span<const uint8_t> text, uint32_t i) { v_.insert(v_.end(), text.size() - i, 1u); }
+    void finish(std::span<const uint8_t> text, uint32_t i) {
+        if (text.size() > i) add_literals(static_cast<uint32_t>(text.size() - i));
+    }
 
 private:
-    // The instruction's cost on its first (prefix) or last position, 0 on the others.
-    void spread(uint32_t cost, uint32_t len) {
-        if (prefix_) {
-            v_.push_back(cost);
-            v_.insert(v_.end(), len - 1, 0u);
-        } else {
-            v_.insert(v_.end(), len - 1, 0u);
-            v_.push_back(cost);
-        }
+    void add_literals(uint32_t count) {
+        if (!runs_.empty() && runs_.back().cost == 0)
+            runs_.back().len += count;
+        else
+            runs_.push_back({count, 0});
     }
 
     const LzEncoder& enc_;
-    bool prefix_;
-    std::vector<uint32_t>& v_;
+    std::vector<CostRun>& runs_;
 };
 
+void LzEncoder::cost_runs(std::span<const uint8_t> text, std::vector<CostRun>& out) const {
+    out.clear();
+    CostSink sink(*this, out);
+    run(text, sink);
+}
+
 void LzEncoder::cost_vector(std::span<const uint8_t> text, bool prefix, std::vector<uint32_t>& out) const {
+    std::vector<CostRun> runs;
+    cost_runs(text, runs);
     out.clear();
     out.reserve(text.size());
-    CostSink sink(*this, prefix, out);
-    run(text, sink);
+    for (const CostRun& r : runs) {
+        if (r.cost == 0) {
+            out.insert(out.end(), r.len, 1u);
+        } else if (prefix) {  // on the instruction's first position, 0 on the others
+            out.push_back(r.cost);
+            out.insert(out.end(), r.len - 1, 0u);
+        } else {  // on its last
+            out.insert(out.end(), r.len - 1, 0u);
+            out.push_back(r.cost);
+        }
+    }
 }
 
 }  // namespace agcflow

@@ -64,6 +64,9 @@
 //  * prefix = true puts a run's or match's cost on its first position and 0 on the others;
 //    prefix = false puts it on the last position. Tail positions cost 1 each.
 //
+// cost_runs() gives the same parse as a list of runs (literal runs merged), which is all that
+// choosing a split needs (stages/split_point.h): one entry per instruction instead of per base.
+//
 // Literal stretches (not in AGC; changes no result)
 //  * Novel sequence costs one failed lookup per base, and these dominated the cost vectors of a
 //    segment about to be split (half of its text is novel to each of the two groups). The index
@@ -97,6 +100,15 @@ namespace agcflow {
 // How encode() chooses its matches: as AGC, or without short detours (see above).
 enum class LzParse { agc, no_short_detours };
 
+// One instruction of the cost model's parse: `len` text positions; literals (cost 0 here) cost 1
+// each, any other instruction (a match or an N-run) `cost` once, counted on its first or its last
+// position (cost_vector()'s prefix or suffix form).
+struct CostRun {
+    uint32_t len = 0;
+    uint32_t cost = 0;  // 0: a run of literals
+    bool operator==(const CostRun&) const = default;
+};
+
 class LzEncoder {
 public:
     static constexpr uint32_t kShortDetour = 50;  // bases (match length, backward part included)
@@ -119,6 +131,9 @@ public:
 
     // AGC's per-position coding costs (|text| entries). `out` is overwritten.
     void cost_vector(std::span<const uint8_t> text, bool prefix, std::vector<uint32_t>& out) const;
+    // The same costs as runs, in text order (their lengths add up to |text|; no two literal runs
+    // in a row). `out` is overwritten.
+    void cost_runs(std::span<const uint8_t> text, std::vector<CostRun>& out) const;
     std::vector<uint32_t> cost_vector(std::span<const uint8_t> text, bool prefix) const {
         std::vector<uint32_t> v;
         cost_vector(text, prefix, v);
