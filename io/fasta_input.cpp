@@ -22,24 +22,37 @@ namespace {
 constexpr size_t kBlock = 1 << 20;
 
 // Codes of 16 letters at once when all are A, C, G or T in either case (nearly always): the
-// codes 0..3 are bits 1-2 xor bits 2-3 of those letters' ASCII values. Returns false, having
-// written nothing, when any of the 16 is another byte; the table path then takes them.
-inline bool acgt16(const unsigned char* p, uint8_t* out) {
+// codes 0..3 are bits 1-2 xor bits 2-3 of those letters' ASCII values. acgt16() returns false,
+// having written nothing, when any of the 16 is another byte; the table path then takes them.
+// acgt_prefix() asks that of the first m (< 16) letters only and then writes 16 codes (the last
+// 16 - m of them junk, for the caller to leave behind); all 16 bytes at p must be readable.
 #if defined(__SSE2__)
+inline unsigned acgt_lanes(const unsigned char* p, __m128i& codes) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     const __m128i x = _mm_or_si128(v, _mm_set1_epi8(0x20));  // lower case; only A/a becomes 'a', ...
     const __m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('a')), _mm_cmpeq_epi8(x, _mm_set1_epi8('c'))),
                                     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('g')), _mm_cmpeq_epi8(x, _mm_set1_epi8('t'))));
-    if (_mm_movemask_epi8(ok) != 0xFFFF) return false;
     // (16-bit shifts: a byte's low two bits only ever receive bits of the same byte.)
-    const __m128i codes = _mm_and_si128(_mm_xor_si128(_mm_srli_epi16(v, 1), _mm_srli_epi16(v, 2)), _mm_set1_epi8(3));
+    codes = _mm_and_si128(_mm_xor_si128(_mm_srli_epi16(v, 1), _mm_srli_epi16(v, 2)), _mm_set1_epi8(3));
+    return static_cast<unsigned>(_mm_movemask_epi8(ok));
+}
+inline bool acgt16(const unsigned char* p, uint8_t* out) {
+    __m128i codes;
+    if (acgt_lanes(p, codes) != 0xFFFF) return false;
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out), codes);
     return true;
-#else
-    (void)p, (void)out;
-    return false;
-#endif
 }
+inline bool acgt_prefix(const unsigned char* p, uint8_t* out, unsigned m) {
+    __m128i codes;
+    const unsigned want = (1u << m) - 1;
+    if ((acgt_lanes(p, codes) & want) != want) return false;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), codes);
+    return true;
+}
+#else
+inline bool acgt16(const unsigned char*, uint8_t*) { return false; }
+inline bool acgt_prefix(const unsigned char*, uint8_t*, unsigned) { return false; }
+#endif
 }  // namespace
 
 struct FastaInput::Inflater {
@@ -162,18 +175,27 @@ bool FastaInput::next(FastaRecord& rec) {
         const size_t avail = len_ - pos_;
         const auto* nl = static_cast<const unsigned char*>(std::memchr(p, '\n', avail));
         const size_t n = nl ? static_cast<size_t>(nl - p) : avail;
-        uint8_t* out = room_for(n);
+        uint8_t* out = room_for(n + 16);  // (16 more: the line's tail is written 16 codes at once)
         size_t w = 0, i = 0;
         bool cr = false;
         size_t try_at = 0;  // after 16 letters that were not all ACGT, the next 16 go through the table
         for (; i < n; ++i) {
-            if (i >= try_at && i + 16 <= n) {
-                if (acgt16(p + i, out + w)) {
-                    i += 15;
-                    w += 16;
-                    continue;
+            if (i >= try_at) {
+                if (i + 16 <= n) {
+                    if (acgt16(p + i, out + w)) {
+                        i += 15;
+                        w += 16;
+                        continue;
+                    }
+                    try_at = i + 16;
+                } else if (i + 16 <= avail) {  // the line's last letters, with the newline and more after them
+                    if (acgt_prefix(p + i, out + w, static_cast<unsigned>(n - i))) {
+                        w += n - i;
+                        i = n;
+                        break;
+                    }
+                    try_at = n;
                 }
-                try_at = i + 16;
             }
             const int8_t code = kLetterToCode[p[i]];
             if (code >= 0) {

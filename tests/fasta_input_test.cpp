@@ -92,14 +92,15 @@ TEST(FastaInput, EveryMixOfLettersAsTheTable) {
     for (size_t r = 0; r < want.size(); ++r) EXPECT_EQ(recs[r].seq, want[r]) << "record " << r;
 }
 
-// A byte that is no nucleotide letter is reported at its base, wherever it falls among 16.
+// A byte that is no nucleotide letter is reported at its base, wherever it falls among 16, or
+// among the last letters of the line (fewer than 16, converted at once with what follows them).
 TEST(FastaInput, BadLetterInsideALongStretchIsReportedAtItsBase) {
     TempDir dir;
-    for (size_t at : {size_t(0), size_t(7), size_t(15), size_t(16), size_t(31), size_t(40)}) {
-        std::string seq(64, 'A');
+    for (size_t at : {size_t(0), size_t(7), size_t(15), size_t(16), size_t(31), size_t(40), size_t(64), size_t(69)}) {
+        std::string seq(70, 'A');
         for (size_t j = 0; j < seq.size(); ++j) seq[j] = "ACGTacgt"[j % 8];
         seq[at] = 'X';
-        write_file(dir / "x.fa", fmt::format(">a\n{}\n", seq));
+        write_file(dir / "x.fa", fmt::format(">a\n{}\n>b\nACGTACGTACGTACGTACGTACGT\n", seq));
         try {
             read_fasta_file((dir / "x.fa").string());
             ADD_FAILURE() << "no error for X at " << at;
