@@ -116,55 +116,50 @@ uint64_t LzEncoder::key_at(const uint8_t* s) const {
 uint64_t LzEncoder::filter_bit(uint64_t key) const { return fibonacci_slot(key, filter_shift_); }
 
 void LzEncoder::build_index() const {
-    // A reference of ACGT only (the usual case) has a window at every 4th start: no counting pass.
-    auto all_acgt = [this] {
-        uint32_t j = 0;
-        for (; j + 8 <= ref_len_; j += 8) {
-            uint64_t w;
-            std::memcpy(&w, padded_.data() + j, 8);
-            if (w & 0xFCFCFCFCFCFCFCFCull) return false;
+    // The indexed windows, in increasing position: start s = 0 (mod 4), s + K <= |R|, all ACGT,
+    // i.e. the windows at every 4th start inside each run of ACGT codes (a reference holds few
+    // other codes: one run, or a few). Within a run the key moves on four codes at a time, from
+    // one window to the next. The walk runs twice (count, then insert) rather than storing the
+    // windows: cheaper than the temporary memory.
+    static_assert(kSampling == 4);
+    const uint8_t* p = padded_.data();
+    auto for_each_acgt_run = [this, p](auto&& run) {
+        for (uint32_t a = 0; a < ref_len_;) {
+            while (a < ref_len_ && p[a] > 3) ++a;
+            uint32_t b = a;
+            while (b + 8 <= ref_len_) {  // eight codes at a time
+                uint64_t w;
+                std::memcpy(&w, p + b, 8);
+                if (w & 0xFCFCFCFCFCFCFCFCull) break;
+                b += 8;
+            }
+            while (b < ref_len_ && p[b] <= 3) ++b;
+            if (b > a) run(a, b);
+            a = b;
         }
-        for (; j < ref_len_; ++j)
-            if (padded_[j] > 3) return false;
-        return true;
     };
-    const bool acgt = all_acgt();
-    // The indexed windows, in increasing position: start s = 0 (mod 4), s + K <= |R|, all ACGT.
-    // One pass over the reference keeps the key of the window ending at j (of ACGT only:
-    // the key of each window, moved on four codes at a time). It runs twice (count,
-    // then insert) rather than storing the windows: cheaper than the temporary memory.
-    auto for_each_window = [this, acgt](auto&& visit) {
-        if (acgt) {  // every 4th start: the key moves on by four codes at a time
-            static_assert(kSampling == 4);
-            if (ref_len_ < key_len_) return;
-            const uint8_t* p = padded_.data();
-            uint64_t x = key_at(p);
-            for (uint32_t s = 0;; s += 4) {
+    // The first indexed start in the run [a, b), or none (b).
+    auto first_start = [this](uint32_t a, uint32_t b) {
+        const uint32_t s = (a + kSampling - 1) / kSampling * kSampling;
+        return s + key_len_ <= b ? s : b;
+    };
+    auto for_each_window = [&](auto&& visit) {
+        for_each_acgt_run([&](uint32_t a, uint32_t b) {
+            uint32_t s = first_start(a, b);
+            if (s == b) return;
+            uint64_t x = key_at(p + s);
+            for (;; s += 4) {
                 visit(s, x);
-                if (s + 4 + key_len_ > ref_len_) break;
+                if (s + 4 + key_len_ > b) break;
                 const uint8_t* q = p + s + key_len_;
                 x = ((x << 8) | uint64_t(q[0]) << 6 | uint64_t(q[1]) << 4 | uint64_t(q[2]) << 2 | q[3]) & key_mask_;
             }
-            return;
-        }
-        uint64_t x = 0;
-        uint32_t valid_run = 0;  // consecutive ACGT codes ending at j
-        for (uint32_t j = 0; j < ref_len_; ++j) {
-            const uint8_t c = padded_[j];
-            if (c < 4) {
-                ++valid_run;
-                x = ((x << 2) | c) & key_mask_;
-            } else {
-                valid_run = 0;
-            }
-            if (valid_run >= key_len_ && (j + 1 - key_len_) % kSampling == 0) visit(j + 1 - key_len_, x);
-        }
+        });
     };
     uint64_t windows = 0;
-    if (acgt)
-        windows = ref_len_ >= key_len_ ? (ref_len_ - key_len_) / kSampling + 1 : 0;
-    else
-        for_each_window([&](uint32_t, uint64_t) { ++windows; });
+    for_each_acgt_run([&](uint32_t a, uint32_t b) {
+        if (const uint32_t s = first_start(a, b); s != b) windows += (b - key_len_ - s) / kSampling + 1;
+    });
 
     // AGC's table size, with the same double-precision division.
     uint64_t size = static_cast<uint64_t>(static_cast<double>(windows) / kMaxLoadFactor);
