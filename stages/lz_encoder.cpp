@@ -275,18 +275,47 @@ struct LzEncoder::Block {
         }
         start = i;
         end = std::min(i + len, last);
+        const uint32_t m = end - start;
+        // Locals: the stores to keys[] (64-bit) could otherwise alias the mask and force reloads.
+        const uint64_t mask = enc.key_mask_;
+        const uint64_t* filter = enc.filter_.data();
+        const uint32_t shift = enc.filter_shift_;
+        auto absent = [&](uint64_t key) {  // as filter_bit()
+            const uint64_t bit = fibonacci_slot(key, shift);
+            return ((filter[bit >> 6] >> (bit & 63)) & 1) == 0;
+        };
         uint64_t q = 0;
-        for (uint32_t j = 0; j < end - start; ++j, ++next) {
-            const uint8_t c = t[next];
-            valid_run = c < 4 ? valid_run + 1 : 0;
-            x = ((x << 2) | (c & 3)) & enc.key_mask_;
-            const bool valid = valid_run >= k;
-            keys[j] = valid ? x : kNoKey;
-            const uint64_t bit = enc.filter_bit(x);
-            const bool absent = ((enc.filter_[bit >> 6] >> (bit & 63)) & 1) == 0;
-            q |= static_cast<uint64_t>(valid & absent) << j;
+        if (valid_run + 1 >= k && all_acgt(t + next, m)) {  // every window of the block is ACGT (nearly always)
+            for (uint32_t j = 0; j < m; ++j, ++next) {
+                x = ((x << 2) | t[next]) & mask;
+                keys[j] = x;
+                q |= static_cast<uint64_t>(absent(x)) << j;
+            }
+            valid_run += m;
+        } else {
+            for (uint32_t j = 0; j < m; ++j, ++next) {
+                const uint8_t c = t[next];
+                valid_run = c < 4 ? valid_run + 1 : 0;
+                x = ((x << 2) | (c & 3)) & mask;
+                const bool valid = valid_run >= k;
+                keys[j] = valid ? x : kNoKey;
+                q |= static_cast<uint64_t>(valid & absent(x)) << j;
+            }
         }
         quiet = q;
+    }
+
+private:
+    static bool all_acgt(const uint8_t* c, uint32_t n) {
+        uint64_t any = 0;
+        uint32_t j = 0;
+        for (; j + 8 <= n; j += 8) {
+            uint64_t w;
+            std::memcpy(&w, c + j, 8);
+            any |= w;
+        }
+        for (; j < n; ++j) any |= c[j];
+        return (any & 0xFCFCFCFCFCFCFCFCull) == 0;
     }
 };
 
