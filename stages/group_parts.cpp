@@ -101,10 +101,11 @@ Codes unpack_tuples(std::span<const uint8_t> tuples, const std::string& what) {
 }
 
 namespace {
-// Positions j < n - lag with codes[j] == codes[j + lag]. 16 byte counters in one vector
-// (GCC/Clang vector extensions), emptied every 255 rounds: the plain loop compiles to a
-// comparison widened to 32 bits per byte, 5x slower.
-uint64_t count_equal_at_lag(const uint8_t* c, size_t n, size_t lag) {
+// Positions j < n - lag with codes[j] == codes[j + lag]; or, once fewer than `need` can be
+// reached, some smaller count. 16 byte counters in one vector (GCC/Clang vector extensions),
+// emptied every 255 rounds: the plain loop compiles to a comparison widened to 32 bits per
+// byte, 5x slower.
+uint64_t count_equal_at_lag(const uint8_t* c, size_t n, size_t lag, uint64_t need) {
     using Bytes16 = uint8_t __attribute__((vector_size(16)));
     const size_t m = n - lag;
     uint64_t same = 0;
@@ -118,6 +119,7 @@ uint64_t count_equal_at_lag(const uint8_t* c, size_t n, size_t lag) {
             lanes -= reinterpret_cast<Bytes16>(a == b);  // a lane of all ones is -1
         }
         for (uint32_t l = 0; l < 16; ++l) same += lanes[l];
+        if (same + (m - j) < need) return same;  // (in sequence that is not periodic, about 2/3 through)
     }
     for (; j < m; ++j) same += c[j] == c[j + lag];
     return same;
@@ -156,7 +158,8 @@ bool is_periodic(std::span<const uint8_t> codes) {
     for (size_t j = 0; j + 4 < n; ++j) acgt += codes[j] < 4;
     for (uint32_t lag = 4; lag < 32 && lag < n; ++lag) {
         if (lag > 4) acgt -= codes[n - lag] < 4;
-        const uint64_t same = count_equal_at_lag(codes.data(), n, lag);
+        // (Fewer than half of the ACGT positions equal can only give a fraction below 1/2.)
+        const uint64_t same = count_equal_at_lag(codes.data(), n, lag, (acgt + 1) / 2);
         if (acgt != 0 && static_cast<double>(same) / static_cast<double>(acgt) >= 0.5) return true;
     }
     return false;
