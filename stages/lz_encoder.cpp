@@ -578,17 +578,7 @@ void LzEncoder::cost_vector(std::span<const uint8_t> text, bool prefix, std::vec
     cost_runs(text, runs);
     out.clear();
     out.reserve(text.size());
-    for (const CostRun& r : runs) {
-        if (r.cost == 0) {
-            out.insert(out.end(), r.len, 1u);
-        } else if (prefix) {  // on the instruction's first position, 0 on the others
-            out.push_back(r.cost);
-            out.insert(out.end(), r.len - 1, 0u);
-        } else {  // on its last
-            out.insert(out.end(), r.len - 1, 0u);
-            out.push_back(r.cost);
-        }
-    }
+    for (const CostRun& r : runs) append_costs(r, prefix, out);
 }
 
 }  // namespace agcflow

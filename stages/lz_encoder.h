@@ -109,6 +109,20 @@ struct CostRun {
     bool operator==(const CostRun&) const = default;
 };
 
+// Appends a run's costs, one per position: the instruction's cost on its first position
+// (`prefix`) or on its last, 0 on the others; literals 1 each.
+inline void append_costs(const CostRun& r, bool prefix, std::vector<uint32_t>& out) {
+    if (r.cost == 0) {
+        out.insert(out.end(), r.len, 1u);
+    } else if (prefix) {
+        out.push_back(r.cost);
+        out.insert(out.end(), r.len - 1, 0u);
+    } else {
+        out.insert(out.end(), r.len - 1, 0u);
+        out.push_back(r.cost);
+    }
+}
+
 class LzEncoder {
 public:
     static constexpr uint32_t kShortDetour = 50;  // bases (match length, backward part included)

@@ -54,18 +54,7 @@ void check_cover(std::span<const CostRun> runs, uint32_t n) {
 std::vector<uint32_t> costs_in_text_order(std::span<const CostRun> runs, bool reversed, bool first, uint32_t n) {
     std::vector<uint32_t> v;
     v.reserve(n);
-    for (RunCursor c(runs, reversed); !c.done(); c.advance(c.left_in_run())) {
-        const CostRun& r = c.run();
-        if (r.cost == 0) {
-            v.insert(v.end(), r.len, 1u);
-        } else if (first) {
-            v.push_back(r.cost);
-            v.insert(v.end(), r.len - 1, 0u);
-        } else {
-            v.insert(v.end(), r.len - 1, 0u);
-            v.push_back(r.cost);
-        }
-    }
+    for (RunCursor c(runs, reversed); !c.done(); c.advance(c.left_in_run())) append_costs(c.run(), first, v);
     return v;
 }
 
