@@ -1,6 +1,7 @@
 #include "stages/contig_cutter.h"
 
 #include "stages/kmer_scan.h"
+#include "stages/nucleotide.h"
 
 #include <cstring>
 
@@ -27,9 +28,7 @@ void find_splitter_hits(std::span<const uint8_t> contig, size_t from, size_t to,
     size_t pos = from >= k - 1 ? from - (k - 1) : 0;
     while (pos < to) {
         if (len == k && pos + 8 <= to) {
-            uint64_t w;
-            std::memcpy(&w, p + pos, 8);
-            if ((w & 0xFCFCFCFCFCFCFCFCull) == 0) {
+            if (acgt8(p + pos)) {
                 for (uint32_t j = 0; j < 8; ++j) {
                     fwd = fwd << 2 | base_bits[p[pos + j]];
                     if (filter.may_contain(fwd)) [[unlikely]]

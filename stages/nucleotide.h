@@ -31,6 +31,13 @@ inline constexpr std::array<int8_t, 256> kLetterToCode = [] {
     return t;
 }();
 
+// Whether the eight codes at p are all A, C, G or T (0..3): one 64-bit test.
+inline bool acgt8(const uint8_t* p) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return (w & 0xFCFCFCFCFCFCFCFCull) == 0;
+}
+
 // AGC's complement: swaps A<->T and C<->G and leaves every other code (N, IUPAC) unchanged.
 inline constexpr uint8_t complement_code(uint8_t c) { return c < 4 ? static_cast<uint8_t>(3 - c) : c; }
 

@@ -13,6 +13,7 @@
 
 #include "io/error.h"
 #include "stages/kmer_scan.h"
+#include "stages/nucleotide.h"
 #include "stages/large_buffer.h"
 
 namespace agcflow {
@@ -95,9 +96,7 @@ void scan_range(const std::vector<ContigView>& contigs, const std::vector<uint64
             // Eight bases at a time when all are ACGT and the k-mer is full and in range (nearly
             // always): no test per base.
             if (km.full() && i >= lo && i + 8 <= hi) {
-                uint64_t w;
-                std::memcpy(&w, p + i, 8);
-                if ((w & 0xFCFCFCFCFCFCFCFCull) == 0) {
+                if (acgt8(p + i)) {
                     for (uint32_t j = 0; j < 8; ++j) {
                         km.push_full(p[i + j]);
                         hash[n + j] = mix(km.canonical());
