@@ -3,6 +3,7 @@
 #include "stages/kmer_scan.h"
 #include "stages/nucleotide.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace agcflow {
@@ -25,6 +26,30 @@ void find_splitter_hits(std::span<const uint8_t> contig, size_t from, size_t to,
         const uint64_t rc = reverse_complement_kmer(kmer, k);
         if (at >= from && splitters.contains(kmer < rc ? kmer : rc)) out.push_back({at + 1, kmer, rc});
     };
+    if (const SplitterSet::Skips skips = splitters.skips(); skips.table) {
+        // Window ends moved by the skip table; a window whose last 8-mer ends a splitter is
+        // read whole (k codes, all ACGT) and tested as the plain scan tests every position.
+        constexpr uint32_t g = SplitterSet::kGramBases;
+        for (size_t end = std::max<size_t>(from, k - 1); end < to;) {
+            uint64_t w;
+            std::memcpy(&w, p + end + 1 - g, 8);
+            if (!acgt8(p + end + 1 - g)) {
+                end += skips.longest;
+                continue;
+            }
+            if (const uint8_t skip = skips.table[SplitterSet::gram_index(w)]) {
+                end += skip;
+                continue;
+            }
+            uint64_t kmer = 0;
+            bool acgt = true;
+            for (size_t j = end + 1 - k; j <= end; ++j) kmer = kmer << 2 | (p[j] & 3u), acgt &= p[j] <= 3;
+            kmer <<= shift;
+            if (acgt && filter.may_contain(kmer)) confirm(end, kmer);
+            ++end;
+        }
+        return;
+    }
     size_t pos = from >= k - 1 ? from - (k - 1) : 0;
     while (pos < to) {
         if (len == k && pos + 8 <= to) {

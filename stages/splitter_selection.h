@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <unordered_set>
 #include <vector>
@@ -64,6 +65,13 @@ std::vector<uint64_t> new_splitters_in_contig(const Codes& contig, const Splitte
 // forward k-mer alone (its canonical form is a splitter exactly when the forward k-mer is a
 // splitter or the reverse complement of one) and compute the reverse complement only on the
 // rare hit; the hash set decides. The table grows with the set (adaptive mode adds splitters).
+//
+// For sets small enough (up to ~1,300 splitters of 31 bases: viral to yeast-sized references,
+// and the 20 Mb ones of the benchmarks), a second table lets a scan skip most positions
+// (Wu-Manber's multi-pattern search): for each of the 4^8 8-mers, how far the end of a window of
+// k bases whose last 8 bases are that 8-mer may move before an occurrence of a splitter (either
+// orientation) could end in between. Only windows with skip 0 (an 8-mer that ends a splitter)
+// are tested with the filter; on a random 8-mer the window moves k - 7 bases.
 class SplitterSet {
 public:
     SplitterSet(const std::vector<uint64_t>& splitters, uint32_t k) : k_(k) {
@@ -86,12 +94,34 @@ public:
         }
     };
     Filter filter() const { return {filter_.data(), shift_}; }
+    // The skip table (null when the set is too large for one to pay, or k < 16), indexed by
+    // gram_index() of a window's last 8 codes, all ACGT; an 8-mer with another code skips
+    // `longest` = k - 7 (no splitter holds it).
+    static constexpr uint32_t kGramBases = 8;
+    struct Skips {
+        const uint8_t* table;
+        uint32_t longest;
+    };
+    Skips skips() const { return {skip_.empty() ? nullptr : skip_.data(), k_ - kGramBases + 1}; }
+    // A bijection from eight codes 0..3 (one little-endian word, as read from memory) to 0..65535.
+    static uint32_t gram_index(uint64_t w) {
+        w = (w | w >> 6) & 0x000F000F000F000Full;
+        w = (w | w >> 12) & 0x000000FF000000FFull;
+        return static_cast<uint32_t>((w | w >> 24) & 0xFFFF);
+    }
     void insert(uint64_t kmer) {
         if (!set_.insert(kmer).second) return;
-        if (set_.size() * 2 * kBitsPerKmer > (filter_.size() * 64) * 2)
+        if (set_.size() * 2 * kBitsPerKmer > (filter_.size() * 64) * 2) {
             rebuild();
-        else
+        } else {
             add_to_filter(kmer);
+            if (!skip_.empty()) {
+                if (skips_pay())
+                    add_to_skips(kmer);
+                else
+                    std::vector<uint8_t>().swap(skip_);
+            }
+        }
     }
     size_t size() const { return set_.size(); }
     uint32_t k() const { return k_; }
@@ -124,10 +154,35 @@ private:
         filter_.assign(bits / 64, 0);
         shift_ = 64 - static_cast<uint32_t>(std::countr_zero(bits));
         for (uint64_t s : set_) add_to_filter(s);
+        std::vector<uint8_t>().swap(skip_);
+        if (skips_pay()) {
+            skip_.assign(size_t(1) << (2 * kGramBases), static_cast<uint8_t>(k_ - kGramBases + 1));
+            for (uint64_t s : set_) add_to_skips(s);
+        }
+    }
+    // Whether skipping pays: the splitters' 8-mers (k - 7 per orientation) would fill at most
+    // about 60% of the table's entries. Beyond that the skips shrink towards 0 while each step
+    // costs more than the plain scan's step per base (1,365 splitters of 31 bases at most).
+    bool skips_pay() const {
+        return k_ >= 2 * kGramBases && set_.size() * 2 * (k_ - kGramBases + 1) <= (size_t(1) << (2 * kGramBases));
+    }
+    void add_to_skips(uint64_t kmer) {
+        for (uint64_t x : {kmer, reverse_complement_kmer(kmer, k_)}) {
+            // The codes of x, first base first (2k bits at the top), as bytes in memory order.
+            uint8_t codes[32];
+            for (uint32_t i = 0; i < k_; ++i) codes[i] = static_cast<uint8_t>(x >> (62 - 2 * i) & 3);
+            for (uint32_t end = kGramBases - 1; end < k_; ++end) {
+                uint64_t w;
+                std::memcpy(&w, codes + end + 1 - kGramBases, 8);
+                uint8_t& skip = skip_[gram_index(w)];
+                skip = std::min(skip, static_cast<uint8_t>(k_ - 1 - end));
+            }
+        }
     }
     uint32_t k_;
     std::vector<uint64_t> filter_;
     uint32_t shift_ = 64;
+    std::vector<uint8_t> skip_;  // see Skips
     std::unordered_set<uint64_t> set_;
 };
 

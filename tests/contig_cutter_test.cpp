@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <tuple>
+#include <unordered_set>
 
 #include "stages/contig_cutter.h"
 #include "stages/kmer_scan.h"
@@ -19,6 +21,7 @@ uint64_t forward_kmer(const Codes& c, size_t end, uint32_t k) {  // 2k bits at t
 // AGC's walk, written plainly: count valid bases since the last reset; at k of them, test the
 // canonical k-mer of the last k bases; a cut resets the count.
 std::vector<ContigCut> plain_cut(const Codes& c, const std::vector<uint64_t>& splitters, uint32_t k) {
+    const std::unordered_set<uint64_t> set(splitters.begin(), splitters.end());
     std::vector<ContigCut> cuts;
     CutKmer front;
     size_t start = 0, valid = 0;
@@ -29,7 +32,7 @@ std::vector<ContigCut> plain_cut(const Codes& c, const std::vector<uint64_t>& sp
         }
         if (++valid < k) continue;
         const uint64_t f = forward_kmer(c, pos + 1, k), r = reverse_complement_kmer(f, k);
-        if (std::find(splitters.begin(), splitters.end(), std::min(f, r)) == splitters.end()) continue;
+        if (!set.count(std::min(f, r))) continue;
         CutKmer here{true, f, r};
         cuts.push_back({start, pos + 1, front, here});
         start = pos + 1 - k;
@@ -93,6 +96,75 @@ TEST(ContigCutter, PiecesCutAsTheWholeAndAsAgcsScan) {
                 expect_same(cuts_from_hits(hits, c.size(), k), whole, where + " piece " + std::to_string(piece));
             }
         }
+    }
+}
+
+// Random contigs (with N and other codes) holding many splitters, planted in both orientations,
+// some next to an N or at a contig's ends, and near-copies of them (one base changed), so that
+// windows whose last 8 bases end a splitter are tested and mostly fail.
+struct PlantedContig {
+    Codes contig;
+    std::vector<uint64_t> splitters;
+};
+PlantedContig plant(std::mt19937_64& rng, uint32_t k, size_t splitters, size_t length) {
+    PlantedContig pc;
+    pc.contig.resize(length);
+    for (auto& x : pc.contig) x = static_cast<uint8_t>(rng() % 200 == 0 ? 4 + rng() % 3 : rng() & 3);
+    for (size_t s = 0; s < splitters; ++s) {
+        Codes kmer(k);
+        for (auto& x : kmer) x = static_cast<uint8_t>(rng() & 3);
+        const uint64_t f = forward_kmer(kmer, k, k), r = reverse_complement_kmer(f, k);
+        pc.splitters.push_back(std::min(f, r));
+        if (s % 3 == 2) continue;  // not in the contig
+        Codes planted = rng() % 2 ? kmer : reverse_complement(kmer);
+        const size_t at = s % 50 == 0 ? 0 : s % 50 == 1 ? length - k : rng() % (length - k);
+        std::copy(planted.begin(), planted.end(), pc.contig.begin() + static_cast<std::ptrdiff_t>(at));
+        if (s % 7 == 0 && at > 0) pc.contig[at - 1] = 4;  // an N just before
+        if (s % 5 == 0) {                                  // a near-copy: one of its first bases changed
+            planted[rng() % (k - 8)] ^= 1;
+            const size_t near = rng() % (length - k);
+            std::copy(planted.begin(), planted.end(), pc.contig.begin() + static_cast<std::ptrdiff_t>(near));
+        }
+    }
+    return pc;
+}
+
+TEST(ContigCutter, SkippingScanFindsWhatThePlainScanFinds) {
+    std::mt19937_64 rng(47);
+    // 31-mers: up to 1,365 splitters take the skip table, more the plain scan; 16-mers (the
+    // shortest with skips) and 15-mers (none) likewise.
+    for (auto [k, count, skips] : {std::tuple{31u, 20, true}, std::tuple{31u, 1300, true}, std::tuple{31u, 1400, false},
+                                   std::tuple{16u, 300, true}, std::tuple{15u, 300, false}}) {
+        SCOPED_TRACE("k " + std::to_string(k) + " splitters " + std::to_string(count));
+        PlantedContig pc = plant(rng, k, static_cast<size_t>(count), 120'000);
+        const SplitterSet set(pc.splitters, k);
+        EXPECT_EQ(set.skips().table != nullptr, skips);
+        const auto whole = cut_contig(pc.contig, set, k);
+        EXPECT_GT(whole.size(), static_cast<size_t>(count) / 3);  // two in three are planted (some overlap)
+        expect_same(whole, plain_cut(pc.contig, pc.splitters, k), "whole");
+        for (size_t piece : {size_t(k - 1), size_t(k + 3), size_t(1000)}) {
+            std::vector<SplitterHit> hits;
+            for (size_t from = 0; from < pc.contig.size(); from += piece)
+                find_splitter_hits(pc.contig, from, std::min(pc.contig.size(), from + piece), set, k, hits);
+            expect_same(cuts_from_hits(hits, pc.contig.size(), k), whole, "piece " + std::to_string(piece));
+        }
+    }
+}
+
+TEST(ContigCutter, SplittersAddedLaterAreFoundWithAndWithoutSkips) {
+    // Adaptive mode inserts splitters into the set: the skip table follows, and is dropped once
+    // the set outgrows it; either way every splitter cuts.
+    std::mt19937_64 rng(53);
+    const uint32_t k = 31;
+    PlantedContig pc = plant(rng, k, 1500, 150'000);
+    SplitterSet set(std::vector<uint64_t>(pc.splitters.begin(), pc.splitters.begin() + 100), k);
+    ASSERT_NE(set.skips().table, nullptr);
+    size_t added = 100;
+    for (size_t upto : {size_t(1000), size_t(1500)}) {
+        for (; added < upto; ++added) set.insert(pc.splitters[added]);
+        EXPECT_EQ(set.skips().table != nullptr, upto <= 1365) << upto;
+        const std::vector<uint64_t> known(pc.splitters.begin(), pc.splitters.begin() + static_cast<std::ptrdiff_t>(upto));
+        expect_same(cut_contig(pc.contig, set, k), plain_cut(pc.contig, known, k), "after " + std::to_string(upto));
     }
 }
 
