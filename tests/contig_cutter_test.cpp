@@ -131,9 +131,9 @@ PlantedContig plant(std::mt19937_64& rng, uint32_t k, size_t splitters, size_t l
 
 TEST(ContigCutter, SkippingScanFindsWhatThePlainScanFinds) {
     std::mt19937_64 rng(47);
-    // 31-mers: up to 1,365 splitters take the skip table, more the plain scan; 16-mers (the
+    // 31-mers: up to 2,730 splitters take the skip table, more the plain scan; 16-mers (the
     // shortest with skips) and 15-mers (none) likewise.
-    for (auto [k, count, skips] : {std::tuple{31u, 20, true}, std::tuple{31u, 1300, true}, std::tuple{31u, 1400, false},
+    for (auto [k, count, skips] : {std::tuple{31u, 20, true}, std::tuple{31u, 2700, true}, std::tuple{31u, 2800, false},
                                    std::tuple{16u, 300, true}, std::tuple{15u, 300, false}}) {
         SCOPED_TRACE("k " + std::to_string(k) + " splitters " + std::to_string(count));
         PlantedContig pc = plant(rng, k, static_cast<size_t>(count), 120'000);
@@ -156,13 +156,13 @@ TEST(ContigCutter, SplittersAddedLaterAreFoundWithAndWithoutSkips) {
     // the set outgrows it; either way every splitter cuts.
     std::mt19937_64 rng(53);
     const uint32_t k = 31;
-    PlantedContig pc = plant(rng, k, 1500, 150'000);
+    PlantedContig pc = plant(rng, k, 2900, 200'000);
     SplitterSet set(std::vector<uint64_t>(pc.splitters.begin(), pc.splitters.begin() + 100), k);
     ASSERT_NE(set.skips().table, nullptr);
     size_t added = 100;
-    for (size_t upto : {size_t(1000), size_t(1500)}) {
+    for (size_t upto : {size_t(2000), size_t(2900)}) {
         for (; added < upto; ++added) set.insert(pc.splitters[added]);
-        EXPECT_EQ(set.skips().table != nullptr, upto <= 1365) << upto;
+        EXPECT_EQ(set.skips().table != nullptr, upto <= 2730) << upto;
         const std::vector<uint64_t> known(pc.splitters.begin(), pc.splitters.begin() + static_cast<std::ptrdiff_t>(upto));
         expect_same(cut_contig(pc.contig, set, k), plain_cut(pc.contig, known, k), "after " + std::to_string(upto));
     }
