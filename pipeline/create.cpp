@@ -264,9 +264,12 @@ void create_archive(InputSet& inputs, OutputFile& out, const CreateConfig& cfg, 
         }
         op.check();
         if (cfg.verbosity > 0 && !cfg.adaptive)
-            op.message(Severity::note, "splitter phase: " + std::to_string(selection.kmer_passes) +
-                                               " pass(es) over the reference, " +
-                                               std::to_string(selection.splitters.size()) + " splitters");
+            op.message(Severity::note,
+                       "splitter phase: " +
+                           (selection.kmer_passes ? std::to_string(selection.kmer_passes) + " pass(es) over the reference"
+                                                  : std::to_string(selection.candidate_rounds) +
+                                                        " scan(s) of the reference for the walks' k-mers") +
+                           ", " + std::to_string(selection.splitters.size()) + " splitters");
         CompressionState state(cfg, std::move(selection));
         OrderedWriter writer(out, cfg);
         auto end = run_graph(prefetch, state, writer, op, cfg.concatenated ? 0 : inputs.count(), tokens.graph, t);

@@ -38,7 +38,8 @@ struct SplitterSelection {
     std::vector<FallbackRecord> fallback;  // contig by contig (the order does not matter)
     // Adaptive mode only: the reference's singleton and repeated k-mers, sorted.
     std::vector<uint64_t> singletons, duplicates;
-    uint32_t kmer_passes = 0;  // passes of the SingletonMap (0 in adaptive mode)
+    uint32_t kmer_passes = 0;       // passes of the SingletonMap (0 in adaptive mode, or without one)
+    uint32_t candidate_rounds = 0;  // else scans of the reference for the walks' k-mers
 };
 
 // Default budget for the reference's k-mer entries (see SingletonMap).

@@ -7,6 +7,7 @@
 #include <optional>
 #include <random>
 
+#include "stages/candidate_splitters.h"
 #include "stages/kmer_scan.h"
 #include "stages/singleton_map.h"
 #include "stages/splitter_selection.h"
@@ -174,6 +175,71 @@ TEST(SplitterSelection, SameSplittersAndFallbackRecordsAsFromTheSortedSingletonS
             EXPECT_EQ(sel.fallback[i].forward, expected_records[i].forward);
         }
     }
+}
+
+// The walks' k-mers alone, counted in rounds (stages/candidate_splitters.h): per contig the same
+// splitters, in the same order, as the walk over the sorted singleton set. The reference has
+// long repeats (a 5 kb stretch copied three times, one copy reverse-complemented, and a contig
+// ending in a copy, so the search for its last candidate runs backward through it), which
+// take windows grown over several rounds.
+TEST(CandidateSplitters, SameSplittersAsTheWalkOverAllSingletons) {
+    auto ref = make_reference(21, 5, 400'000);
+    std::mt19937_64 rng(8);
+    Codes unit(5000);
+    for (auto& x : unit) x = static_cast<uint8_t>(rng() & 3);
+    Codes repeats(90'000);
+    for (auto& x : repeats) x = static_cast<uint8_t>(rng() & 3);
+    for (size_t at : {10'000, 40'000, 84'000}) std::copy(unit.begin(), unit.end(), repeats.begin() + static_cast<std::ptrdiff_t>(at));
+    const Codes rc = reverse_complement(unit);
+    std::copy(rc.begin(), rc.end(), repeats.begin() + 60'000);
+    ref.push_back(repeats);
+    const auto v = views(ref);
+    for (uint32_t k : {21u, 31u}) {
+        auto singletons = reference_singletons(v, k);
+        for (uint32_t segment_size : {3000u, 20000u, 60000u}) {
+            SCOPED_TRACE("k " + std::to_string(k) + " segment size " + std::to_string(segment_size));
+            auto got = splitters_by_candidates(v, k, segment_size, 100);
+            ASSERT_TRUE(got.has_value());
+            EXPECT_GT(got->rounds, 2u);  // the repeats took rounds
+            ASSERT_EQ(got->per_contig.size(), v.size());
+            size_t total = 0;
+            for (size_t c = 0; c < v.size(); ++c) {
+                EXPECT_EQ(got->per_contig[c], splitters_in_contig(v[c], singletons, k, segment_size)) << "contig " << c;
+                total += got->per_contig[c].size();
+            }
+            EXPECT_GT(total, 20u);
+        }
+    }
+    // With no room for rounds it gives up, and the selection falls back to the full map.
+    EXPECT_FALSE(splitters_by_candidates(v, 31, 20000, 0.1).has_value());
+}
+
+// A contig whose last singleton ends exactly k bases after its last splitter (the first
+// position the search for the last candidate may take): X then a copy of another contig Z,
+// with X one base longer than where the second splitter ends, so that the last k-mer spanning
+// X and the copy ends at that splitter's end + k, and every k-mer after it is in Z too.
+TEST(CandidateSplitters, LastCandidateAtTheFirstPositionItMayTake) {
+    const uint32_t k = 31, segment_size = 3000;
+    std::mt19937_64 rng(12);
+    Codes x((k - 1) + segment_size + 2), z(500);
+    for (auto& c : x) c = static_cast<uint8_t>(rng() & 3);
+    for (auto& c : z) c = static_cast<uint8_t>(rng() & 3);
+    Codes a = x;
+    a.insert(a.end(), z.begin(), z.end());
+    const std::vector<Codes> ref{a, z};
+    const auto v = views(ref);
+    auto singletons = reference_singletons(v, k);
+    const auto expected = splitters_in_contig(v[0], singletons, k, segment_size);
+    ASSERT_EQ(expected.size(), 3u);  // at k - 1, at k - 1 + segment_size, and the last candidate
+    const uint64_t last_end = (k - 1) + segment_size + k;
+    RollingKmer km(k);
+    for (uint64_t j = last_end + 1 - k; j <= last_end; ++j) km.push(a[j]);
+    ASSERT_EQ(expected[2], km.canonical());
+    auto got = splitters_by_candidates(v, k, segment_size, 100);
+    ASSERT_TRUE(got.has_value());
+    EXPECT_EQ(got->per_contig[0], expected);
+    EXPECT_EQ(got->per_contig[1], splitters_in_contig(v[1], singletons, k, segment_size));
+    EXPECT_TRUE(got->per_contig[1].empty()) << got->per_contig[1].size();  // Z's k-mers all occur twice
 }
 
 // Without fallback sampling the choice only jumps between the map's set bits; it must take the
