@@ -260,7 +260,8 @@ void create_archive(InputSet& inputs, OutputFile& out, const CreateConfig& cfg, 
         {
             Trace::Span span(t, "splitters", -1, -1, reference_bases);
             selection = select_splitters(reference, cfg.k, cfg.segment_size, FallbackFilter(cfg.fallback_fraction),
-                                         cfg.adaptive, plan.kmer_budget, [&] { op.check(); }, t);
+                                         cfg.adaptive, plan.kmer_budget, [&] { op.check(); }, t,
+                                         reference_bases >= cfg.candidate_splitters_from);
         }
         op.check();
         if (cfg.verbosity > 0 && !cfg.adaptive)

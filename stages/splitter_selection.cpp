@@ -130,7 +130,7 @@ std::vector<uint64_t> jump_contig(ContigView contig, const SingletonMap& singlet
 
 SplitterSelection select_splitters(const std::vector<ContigView>& reference, uint32_t k, uint32_t segment_size,
                                    const FallbackFilter& filter, bool keep_kmers, uint64_t kmer_budget,
-                                   const std::function<void()>& check, Trace* trace) {
+                                   const std::function<void()>& check, Trace* trace, bool by_candidates) {
     SplitterSelection sel;
     std::vector<std::vector<uint64_t>> per_contig(reference.size());
     std::vector<std::vector<FallbackRecord>> records(reference.size());
@@ -140,7 +140,9 @@ SplitterSelection select_splitters(const std::vector<ContigView>& reference, uin
             per_contig[i] = splitters_in_contig(reference[i], sel.singletons, k, segment_size, filter, &records[i]);
         });
     } else if (std::optional<CandidateSplitters> by_candidates =
-                   filter.enabled() ? std::nullopt : splitters_by_candidates(reference, k, segment_size, 8, check, trace)) {
+                   filter.enabled() || !by_candidates
+                       ? std::nullopt
+                       : splitters_by_candidates(reference, k, segment_size, 8, check, trace)) {
         // The walks' k-mers alone, counted in a few scans of the reference (see there).
         per_contig = std::move(by_candidates->per_contig);
         sel.candidate_rounds = by_candidates->rounds;

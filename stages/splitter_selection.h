@@ -45,14 +45,15 @@ struct SplitterSelection {
 // Default budget for the reference's k-mer entries (see SingletonMap).
 inline constexpr uint64_t kDefaultKmerBudget = 1ull << 40;
 
-// All splitters of the reference (contigs scanned in parallel). Candidates come from a
-// SingletonMap whose k-mer entries take at most `kmer_budget` bytes at a time; with
-// `keep_kmers` (adaptive mode) the sorted singleton and repeated k-mer sets are built instead
-// and kept (8 bytes per reference k-mer, as AGC).
+// All splitters of the reference (contigs scanned in parallel). With `by_candidates` and no
+// fallback sampling, from the walks' k-mers alone (stages/candidate_splitters.h) unless that
+// gives up; else candidates come from a SingletonMap whose k-mer entries take at most
+// `kmer_budget` bytes at a time; with `keep_kmers` (adaptive mode) the sorted singleton and
+// repeated k-mer sets are built instead and kept (8 bytes per reference k-mer, as AGC).
 SplitterSelection select_splitters(const std::vector<ContigView>& reference, uint32_t k, uint32_t segment_size,
                                    const FallbackFilter& filter = FallbackFilter(), bool keep_kmers = false,
                                    uint64_t kmer_budget = kDefaultKmerBudget, const std::function<void()>& check = {},
-                                   Trace* trace = nullptr);
+                                   Trace* trace = nullptr, bool by_candidates = true);
 
 // Adaptive mode (§3.5): new splitters for a contig of a later sample that has none: k-mers
 // unique in the contig and absent from the reference, chosen along it as on the reference.

@@ -3,6 +3,7 @@
 // change with the size of the pieces contigs are searched for splitters in.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "io/error.h"
@@ -60,6 +61,45 @@ TEST(CreatePieces, ArchiveDoesNotDependOnThePieceSize) {
             create_archive(inputs, dir / "pieces.agc", cfg);
             EXPECT_EQ(read_file(dir / "pieces.agc"), read_file(dir / "whole.agc"))
                 << "pieces of " << piece << (adaptive ? ", adaptive" : "");
+        }
+    }
+}
+
+// Splitters by the walks' k-mers (stages/candidate_splitters.h) or by the full singleton map:
+// the same archive, also for a reference with repeats that takes several rounds, at -t 1 and 3,
+// and equal to AGC's golden archive of syn-small.
+TEST(CreateSplitters, CandidatesAndTheFullMapWriteTheSameArchive) {
+    TempDir dir;
+    auto inputs = generated(dir, 3);
+    const auto golden = test::fixture("syn-small") / "default.agc";
+    std::vector<SampleInput> small;
+    for (const char* f : {"ref.fa", "sample00.fa", "sample01.fa", "sample02.fa", "sample03.fa", "sample04.fa.gz",
+                          "sample05.fa.gz"}) {
+        const auto path = test::fixture("syn-small") / "input" / f;
+        small.push_back({sample_name_from_path(path.filename().string()), path.string()});
+    }
+    for (int which = 0; which < 2; ++which) {
+        const auto& set = which == 0 ? inputs : small;
+        for (uint32_t t : {1u, 3u}) {
+            CreateConfig map, candidates;
+            map.threads = candidates.threads = t;
+            // Points every 1500 bases on the generated reference: some fall into its repeats.
+            if (which == 0) map.segment_size = candidates.segment_size = 1500;
+            map.candidate_splitters_from = UINT64_MAX;
+            candidates.candidate_splitters_from = 0;
+            candidates.verbosity = 1;
+            std::vector<std::string> notes;
+            Operation op("create", {}, [&](Severity, const std::string& m) { notes.push_back(m); });
+            create_archive(set, dir / "map.agc", map);
+            create_archive(set, dir / "candidates.agc", candidates, op);
+            EXPECT_EQ(read_file(dir / "candidates.agc"), read_file(dir / "map.agc")) << t;
+            auto note = std::find_if(notes.begin(), notes.end(), [](const std::string& n) {
+                return n.find("scan(s) of the reference for the walks' k-mers") != std::string::npos;
+            });
+            ASSERT_NE(note, notes.end());
+            const int scans = std::stoi(note->substr(note->find(':') + 2));
+            EXPECT_GT(scans, which == 0 ? 1 : 0) << *note;  // the generated reference's repeats take rounds
+            if (which == 1) EXPECT_EQ(read_file(dir / "map.agc"), read_file(golden));
         }
     }
 }
