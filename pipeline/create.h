@@ -36,7 +36,7 @@ struct CreateConfig {
     uint64_t cut_piece = uint64_t(1) << 20;
     // References of at least this many bases choose their splitters by the walks' k-mers
     // (stages/candidate_splitters.h); smaller ones by the full singleton map, which costs less
-    // there than the rounds' fixed part (a 150 kb human LPA reference: 8 against 54 ms).
+    // there than the rounds' fixed part (the 329 kb human LPA reference: 8 against 54 ms).
     // Never changes the archive.
     uint64_t candidate_splitters_from = uint64_t(1) << 20;
     // create --trace: where to write every task of the graph as Chrome trace-event JSON
