@@ -139,13 +139,13 @@ SplitterSelection select_splitters(const std::vector<ContigView>& reference, uin
         tbb::parallel_for(size_t(0), reference.size(), [&](size_t i) {
             per_contig[i] = splitters_in_contig(reference[i], sel.singletons, k, segment_size, filter, &records[i]);
         });
-    } else if (std::optional<CandidateSplitters> by_candidates =
+    } else if (std::optional<CandidateSplitters> found =
                    filter.enabled() || !by_candidates
                        ? std::nullopt
                        : splitters_by_candidates(reference, k, segment_size, 8, check, trace)) {
         // The walks' k-mers alone, counted in a few scans of the reference (see there).
-        per_contig = std::move(by_candidates->per_contig);
-        sel.candidate_rounds = by_candidates->rounds;
+        per_contig = std::move(found->per_contig);
+        sel.candidate_rounds = found->rounds;
     } else {
         const SingletonMap singletons(reference, k, kmer_budget, check, trace);
         sel.kmer_passes = singletons.passes();

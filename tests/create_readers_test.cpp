@@ -87,11 +87,15 @@ TEST(CreateSplitters, CandidatesAndTheFullMapWriteTheSameArchive) {
             if (which == 0) map.segment_size = candidates.segment_size = 1500;
             map.candidate_splitters_from = UINT64_MAX;
             candidates.candidate_splitters_from = 0;
-            candidates.verbosity = 1;
-            std::vector<std::string> notes;
+            map.verbosity = candidates.verbosity = 1;
+            std::vector<std::string> notes, map_notes;
             Operation op("create", {}, [&](Severity, const std::string& m) { notes.push_back(m); });
-            create_archive(set, dir / "map.agc", map);
+            Operation map_op("create", {}, [&](Severity, const std::string& m) { map_notes.push_back(m); });
+            create_archive(set, dir / "map.agc", map, map_op);
             create_archive(set, dir / "candidates.agc", candidates, op);
+            EXPECT_TRUE(std::any_of(map_notes.begin(), map_notes.end(), [](const std::string& n) {
+                return n.find("pass(es) over the reference") != std::string::npos;
+            }));
             EXPECT_EQ(read_file(dir / "candidates.agc"), read_file(dir / "map.agc")) << t;
             auto note = std::find_if(notes.begin(), notes.end(), [](const std::string& n) {
                 return n.find("scan(s) of the reference for the walks' k-mers") != std::string::npos;
