@@ -42,7 +42,7 @@ void GroupPart::compress(const CompressionProfile& profile) {
     if (compressed) return;
     part = is_reference ? encode_reference_part(reference, profile) : encode_pack(entries, profile);
     std::vector<std::vector<uint8_t>>().swap(entries);
-    Codes().swap(reference);
+    reference = {};
     compressed = true;
 }
 
@@ -62,12 +62,13 @@ uint32_t GroupStore::add(std::vector<uint8_t>&& segment, std::vector<GroupPart>&
     }
     if (count_ == 0) {
         // The first segment becomes the reference, id 0.
+        ref_size_ = segment.size() + 1;
+        encoder_ = std::make_unique<LzEncoder>(segment, min_match_len_);
+        std::vector<uint8_t>().swap(segment);  // (the encoder holds the bases now)
         GroupPart p;
         p.is_reference = true;
-        p.reference = segment;
+        p.reference = encoder_->reference();
         parts.push_back(std::move(p));
-        ref_size_ = segment.size() + 1;
-        encoder_ = std::make_unique<LzEncoder>(std::move(segment), min_match_len_);
         count_ = 1;
         started_ = true;
         return 0;

@@ -24,7 +24,9 @@ struct GroupPart {
     EncodedPart part;           // as written, once compressed
     bool compressed = false;
     std::vector<std::vector<uint8_t>> entries;  // a pack before compression
-    Codes reference;                            // a reference before compression
+    // A reference before compression: a view of the group's LZ-diff reference (the group
+    // outlives its parts' compression), not a copy of its bases.
+    std::span<const uint8_t> reference;
 
     // The bytes compression works on (for scheduling the largest first).
     uint64_t raw_bytes() const;
