@@ -22,17 +22,19 @@ constexpr uint64_t kNone = UINT64_MAX;
 constexpr uint64_t kWindow = 6, kGrowth = 16;
 constexpr uint64_t kScanPiece = uint64_t(1) << 20;
 
+// The last position in [p + 1 - k, p] holding a code > 3 (not ACGT), or kNone: whether a full
+// k-mer ends at p.
+uint64_t last_non_acgt(ContigView c, uint64_t p, uint32_t k) {
+    for (uint64_t j = p + 1; j-- > p + 1 - k;)
+        if (c[j] > 3) return j;
+    return kNone;
+}
+
 // The end of the first full k-mer (k codes 0..3) ending at or after p; n if none.
 uint64_t next_full(ContigView c, uint64_t p, uint32_t k) {
     const uint64_t n = c.size();
-    p = std::max<uint64_t>(p, k - 1);
-    while (p < n) {
-        uint64_t bad = kNone;
-        for (uint64_t j = p + 1; j-- > p + 1 - k;)
-            if (c[j] > 3) {
-                bad = j;
-                break;
-            }
+    for (p = std::max<uint64_t>(p, k - 1); p < n;) {
+        const uint64_t bad = last_non_acgt(c, p, k);
         if (bad == kNone) return p;
         p = bad + k;
     }
@@ -42,12 +44,7 @@ uint64_t next_full(ContigView c, uint64_t p, uint32_t k) {
 // The end of the last full k-mer ending at or before p (p < n); kNone if none.
 uint64_t prev_full(ContigView c, uint64_t p, uint32_t k) {
     while (p != kNone && p + 1 >= k) {
-        uint64_t bad = kNone;
-        for (uint64_t j = p + 1; j-- > p + 1 - k;)
-            if (c[j] > 3) {
-                bad = j;
-                break;
-            }
+        const uint64_t bad = last_non_acgt(c, p, k);
         if (bad == kNone) return p;
         p = bad == 0 ? kNone : bad - 1;
     }
@@ -67,7 +64,6 @@ public:
     Walk(ContigView contig, uint32_t k, uint32_t segment_size)
         : c_(contig), k_(k), step_(std::max<uint64_t>(segment_size, k)) {}
 
-    bool done() const { return phase_ == Phase::done; }
     bool backward() const { return phase_ == Phase::last; }
     const std::vector<uint64_t>& chosen() const { return chosen_; }
     void set(uint64_t end, bool singleton) { known_[end] = singleton; }
@@ -203,7 +199,6 @@ std::optional<CandidateSplitters> splitters_by_candidates(const std::vector<Cont
         const SplitterSet set(distinct, k);
         scans += set.skips().table ? 0.2 : 1;
         if (distinct.size() > total / 4 + kWindow || scans > max_scans) return std::nullopt;
-        result.candidates += distinct.size();
         ++result.rounds;
         std::vector<uint8_t> counts(distinct.size(), 0);
         {

@@ -8,7 +8,7 @@
 // unfinished walk names the k-mers in a window after the position where it stopped and after
 // each point it will reach if its next k-mers are singletons; the reference is scanned once for
 // their occurrences (the contig cutter's scan), and the walks go on. A window that holds no
-// singleton (a point in a repeat) grows eightfold for the next round. When the scans would cost
+// singleton (a point in a repeat) grows 16-fold for the next round. When the scans would cost
 // more than `max_scans` plain scans (the full map costs about 15), as on a reference rich in
 // repeats, where every repeat a walk meets costs a few rounds, it gives up (std::nullopt) and
 // the caller builds the full map. The splitters are exactly those of the full map's walk.
@@ -27,11 +27,13 @@ namespace agcflow {
 struct CandidateSplitters {
     std::vector<std::vector<uint64_t>> per_contig;  // the splitters of each contig, in contig order
     uint32_t rounds = 0;                           // scans of the reference
-    uint64_t candidates = 0;                       // k-mers counted, all rounds together
 };
 
+// What the rounds may cost, in plain scans of the reference, before the full map is built.
+inline constexpr double kCandidateMaxScans = 8;
+
 std::optional<CandidateSplitters> splitters_by_candidates(const std::vector<ContigView>& reference, uint32_t k,
-                                                          uint32_t segment_size, double max_scans = 8,
+                                                          uint32_t segment_size, double max_scans = kCandidateMaxScans,
                                                           const std::function<void()>& check = {},
                                                           Trace* trace = nullptr);
 

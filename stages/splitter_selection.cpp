@@ -142,7 +142,7 @@ SplitterSelection select_splitters(const std::vector<ContigView>& reference, uin
     } else if (std::optional<CandidateSplitters> found =
                    filter.enabled() || !by_candidates
                        ? std::nullopt
-                       : splitters_by_candidates(reference, k, segment_size, 8, check, trace)) {
+                       : splitters_by_candidates(reference, k, segment_size, kCandidateMaxScans, check, trace)) {
         // The walks' k-mers alone, counted in a few scans of the reference (see there).
         per_contig = std::move(found->per_contig);
         sel.candidate_rounds = found->rounds;
