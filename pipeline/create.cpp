@@ -81,7 +81,7 @@ void check_inputs(const InputSet& inputs) {
 // and the readers' read-ahead (one each, when there is room).
 struct Tokens {
     size_t graph = 1, read_ahead = 0;
-    uint64_t room = 0;
+    uint64_t room = 0, ahead_bytes = 0;
 };
 Tokens split_tokens(const CreateMemoryPlan& plan, size_t readers) {
     Tokens t;
@@ -89,6 +89,7 @@ Tokens split_tokens(const CreateMemoryPlan& plan, size_t readers) {
     t.graph = std::clamp<size_t>(in_memory > readers ? in_memory - readers : 1, 1, 3);
     t.read_ahead = in_memory > t.graph ? in_memory - t.graph : 0;
     t.room = plan.room;
+    t.ahead_bytes = plan.ahead_bytes;
     return t;
 }
 
@@ -232,7 +233,8 @@ void write_trace(Trace& trace, const CreateConfig& cfg, const char* command, con
                             {"readers", std::to_string(reader_threads(cfg))},
                             {"graph_tokens", std::to_string(tokens.graph)},
                             {"read_ahead", std::to_string(tokens.read_ahead)},
-                            {"room", std::to_string(tokens.room)}});
+                            {"room", std::to_string(tokens.room)},
+                            {"read_ahead_bytes", std::to_string(tokens.ahead_bytes)}});
 }
 
 }  // namespace
@@ -255,7 +257,7 @@ void create_archive(InputSet& inputs, OutputFile& out, const CreateConfig& cfg, 
         const CreateMemoryPlan plan = plan_memory(cfg, reference_bases, op);
         tokens = split_tokens(plan, reader_threads(cfg));
         // The reader thread starts now: the next sample is read during the splitter phase.
-        PrefetchingSource prefetch(source, tokens.read_ahead, reader_threads(cfg), true, t);
+        PrefetchingSource prefetch(source, tokens.read_ahead, reader_threads(cfg), true, t, tokens.ahead_bytes);
         SplitterSelection selection;
         {
             Trace::Span span(t, "splitters", -1, -1, reference_bases);
@@ -309,7 +311,7 @@ void append_archive(const std::filesystem::path& input, InputSet& samples, Outpu
             for (const ContigDesc& c : in.sample(0).contigs)
                 for (const SegmentDesc& d : c.segments) reference_bases += d.raw_length;
         tokens = split_tokens(plan_memory(cfg, reference_bases, op), reader_threads(cfg));
-        PrefetchingSource prefetch(source, tokens.read_ahead, reader_threads(cfg), false, t);
+        PrefetchingSource prefetch(source, tokens.read_ahead, reader_threads(cfg), false, t, tokens.ahead_bytes);
         auto end = run_graph(prefetch, state, writer, op, cfg.concatenated ? 0 : samples.count(), tokens.graph, t);
         close_archive(state, writer, out, op, t, end);
     });

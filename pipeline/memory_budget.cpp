@@ -41,6 +41,8 @@ CreateMemoryPlan plan_create_memory(uint64_t budget, uint64_t reference_bases, u
     const uint64_t wanted = std::max(1u, readers) + (threads > 1 ? 3 : 1);
     plan.room = room;
     plan.read_ahead = static_cast<uint32_t>(std::clamp<uint64_t>(room, 1, wanted));
+    const uint64_t taken = groups + plan.read_ahead * per_sample;
+    plan.ahead_bytes = std::min(kSmallSampleReadAhead, budget > taken ? budget - taken : 0);
     plan.needed = std::max(held + least, groups + per_sample);
     return plan;
 }

@@ -34,7 +34,14 @@ struct CreateMemoryPlan {
     uint32_t read_ahead = 2;    // samples in memory at once: one compressed, the rest read ahead
     uint64_t needed = 0;        // the least budget this reference can be processed in
     uint64_t room = 0;          // samples the budget has room for besides the groups
+    // Bytes more the readers may hold beyond `read_ahead` samples (at about 2 bytes per base):
+    // small samples (viral, bacterial) are read many ahead, so that handing them to the graph
+    // one at a time does not wake a reader thread per sample. What the budget leaves, at most
+    // kSmallSampleReadAhead.
+    uint64_t ahead_bytes = 0;
 };
+
+inline constexpr uint64_t kSmallSampleReadAhead = 16 * kMiB;
 
 // `budget` 0 means the default. `reference_bases` is the reference's length.
 // `readers`: FASTA reader threads; with room, each can read a sample ahead.

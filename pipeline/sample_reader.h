@@ -246,14 +246,23 @@ private:
 // handed over strictly in input order, and a read error surfaces at its file's place, so the
 // first bad file in input order is the one reported. With ahead = 0, batches are read on
 // demand by the graph's own thread.
+//
+// Small samples are read further ahead: beyond `ahead` batches, up to kMaxSmallAhead more while
+// the batches held take less than `ahead_bytes` (2 bytes per base). A reader that found no room
+// sleeps until a quarter of that has been taken again, so that a collection of viral genomes
+// does not wake a reader (and switch threads) for every genome the graph takes.
 class PrefetchingSource {
 public:
+    static constexpr size_t kMaxSmallAhead = 256;
+
     // `first_in_memory`: batch 0 is already in memory (create's reference) and does not count
     // against the read-ahead.
-    PrefetchingSource(BatchSource& source, size_t ahead, size_t readers, bool first_in_memory, Trace* trace = nullptr)
-        : source_(source), ahead_(ahead), parallel_(source.files_in_parallel()), first_free_(first_in_memory), trace_(trace) {
+    PrefetchingSource(BatchSource& source, size_t ahead, size_t readers, bool first_in_memory, Trace* trace = nullptr,
+                      uint64_t ahead_bytes = 0)
+        : source_(source), ahead_(ahead), ahead_bytes_(ahead == 0 ? 0 : ahead_bytes),
+          parallel_(source.files_in_parallel()), first_free_(first_in_memory), trace_(trace) {
         if (ahead_ == 0) return;
-        const size_t n = parallel_ ? std::max<size_t>(1, std::min(readers, ahead_)) : 1;
+        const size_t n = parallel_ ? std::max<size_t>(1, std::min(readers, ahead_ + (ahead_bytes_ ? kMaxSmallAhead : 0))) : 1;
         threads_.reserve(n);
         try {
             for (size_t i = 0; i < n; ++i) threads_.emplace_back([this] { run(); });
@@ -269,7 +278,7 @@ public:
             std::lock_guard lock(mutex_);
             cancelled_ = true;
         }
-        changed_.notify_all();
+        room_.notify_all();
         for (auto& t : threads_)
             if (t.joinable()) t.join();
     }
@@ -284,23 +293,46 @@ public:
             return b;
         }
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] {
+        ++taking_;
+        taken_.wait(lock, [&] {
             return ready_.count(next_) || errors_.count(next_) || stopped_ == threads_.size() || failed_;
         });
+        --taking_;
         if (auto e = errors_.find(next_); e != errors_.end()) std::rethrow_exception(e->second);
         if (failed_ && !ready_.count(next_)) std::rethrow_exception(failed_);
         auto r = ready_.find(next_);
         if (r == ready_.end()) return nullptr;
         auto b = std::move(r->second);
+        if (!(first_free_ && next_ == 0)) held_bytes_ -= held_size(*b);
         ready_.erase(r);
         ++next_;
-        changed_.notify_all();
+        if (waiting_ && may_resume()) room_.notify_all();
         return b;
     }
 
+    // A test's window on the hand-over: how often a reader found no room and waited for it,
+    // and the most batches held (read or being read, not yet taken) at once.
+    size_t reader_waits() const {
+        std::lock_guard lock(mutex_);
+        return waits_;
+    }
+    size_t most_held() const {
+        std::lock_guard lock(mutex_);
+        return most_held_;
+    }
+
 private:
+    static uint64_t held_size(const Batch& b) { return 2 * b.bases; }
     // Batches read or being read, not yet taken.
     size_t held() const { return ready_.size() + reading_ - (first_free_ ? ready_.count(0) : 0); }
+    // Room for one more read; and, for a reader that found none, enough room to go on.
+    bool may_read() const {
+        return held() < ahead_ || (held() < ahead_ + kMaxSmallAhead && held_bytes_ < ahead_bytes_);
+    }
+    bool may_resume() const {
+        return may_read() && (held() < ahead_ || (held() + kMaxSmallAhead / 4 <= ahead_ + kMaxSmallAhead &&
+                                                  held_bytes_ + ahead_bytes_ / 4 <= ahead_bytes_));
+    }
 
     // A reader thread. Whatever it fails with (running out of memory, too) is handed to next().
     void run() noexcept {
@@ -313,7 +345,7 @@ private:
         }
         std::lock_guard lock(mutex_);
         ++stopped_;
-        changed_.notify_all();
+        taken_.notify_all();
     }
 
     void read_batches() {
@@ -321,7 +353,12 @@ private:
             size_t slot = 0;
             {
                 std::unique_lock lock(mutex_);
-                changed_.wait(lock, [&] { return cancelled_ || exhausted_ || held() < ahead_; });
+                if (!cancelled_ && !exhausted_ && !may_read()) {
+                    ++waiting_;
+                    room_.wait(lock, [&] { return cancelled_ || exhausted_ || may_resume(); });
+                    --waiting_;
+                    ++waits_;
+                }
                 if (cancelled_ || exhausted_) break;
                 if (parallel_) {
                     auto f = source_.claim_file();
@@ -334,6 +371,7 @@ private:
                     slot = serial_++;
                 }
                 ++reading_;
+                most_held_ = std::max(most_held_, held());
             }
             BatchPtr b;
             std::exception_ptr error;
@@ -353,22 +391,28 @@ private:
             } else if (!b) {
                 exhausted_ = true;
             } else {
+                if (!(first_free_ && slot == 0)) held_bytes_ += held_size(*b);
                 ready_.emplace(slot, std::move(b));
             }
-            changed_.notify_all();
+            if (taking_) taken_.notify_all();
+            if (exhausted_ && waiting_) room_.notify_all();  // the other readers stop too
         }
     }
 
     BatchSource& source_;
     size_t ahead_;
+    uint64_t ahead_bytes_;
     bool parallel_, first_free_;
     Trace* trace_;
     std::vector<std::thread> threads_;
-    std::mutex mutex_;
-    std::condition_variable changed_;
+    mutable std::mutex mutex_;
+    std::condition_variable taken_;  // next() waits here for its batch
+    std::condition_variable room_;   // readers wait here for room
     std::map<size_t, BatchPtr> ready_;
     std::map<size_t, std::exception_ptr> errors_;
-    size_t next_ = 0, reading_ = 0, serial_ = 0, stopped_ = 0;
+    size_t next_ = 0, reading_ = 0, serial_ = 0, stopped_ = 0, taking_ = 0, waiting_ = 0, waits_ = 0,
+           most_held_ = 0;
+    uint64_t held_bytes_ = 0;
     bool exhausted_ = false, cancelled_ = false;
     std::exception_ptr failed_;  // a reader thread's failure outside the reading of a batch
 };

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 #include "io/error.h"
 #include "io/fasta_input.h"
@@ -131,6 +133,44 @@ TEST(CreateReaders, TheFirstBadFileInInputOrderIsReported) {
                                                  "(AGC would store it wrongly)");
         }
         EXPECT_FALSE(std::filesystem::exists(dir / "x.agc"));
+    }
+}
+
+// Small samples are read far ahead, within the bytes given, and a reader that ran out of room
+// is woken once a quarter of it is free again, not for every sample the graph takes.
+TEST(CreateReaders, SmallSamplesAreReadAheadWithinTheirBytes) {
+    TempDir dir;
+    std::vector<SampleInput> files;
+    constexpr int kSamples = 300;
+    auto name_of = [](int i) { return std::string(1, 's').append(std::to_string(i)); };
+    for (int i = 0; i < kSamples; ++i) {
+        const std::string name = name_of(i);
+        std::string text = ">c\n";
+        text.append(1000, "ACGT"[i % 4]).push_back('\n');
+        test::write_file(dir / (name + ".fa"), text);
+        files.push_back({name, (dir / (name + ".fa")).string()});
+    }
+    struct Run {
+        uint64_t ahead_bytes;
+        size_t most_held, most_waits;
+    };
+    // No bytes: one sample ahead, as the token count says. 10 kB: five samples of 2 kB (2
+    // bytes per base) are held. 16 MiB: the count cap; a reader waits about once per 64 taken.
+    for (const Run& run : {Run{0, 1, kSamples}, Run{10'000, 5, kSamples}, Run{16u << 20, 257, kSamples / 48}}) {
+        FileInputs inputs(files);
+        CreateConfig cfg;
+        BatchSource source(inputs, cfg, Operation::none());
+        PrefetchingSource prefetch(source, 1, 1, false, nullptr, run.ahead_bytes);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the reader fill what it may
+        int taken = 0;
+        while (auto b = prefetch.next()) {
+            ASSERT_EQ(b->new_samples, std::vector<std::string>{name_of(taken)});
+            ++taken;
+            std::this_thread::sleep_for(std::chrono::microseconds(100));  // slower than the reader
+        }
+        EXPECT_EQ(taken, kSamples);
+        EXPECT_EQ(prefetch.most_held(), run.most_held) << run.ahead_bytes;
+        EXPECT_LE(prefetch.reader_waits(), run.most_waits) << run.ahead_bytes;
     }
 }
 

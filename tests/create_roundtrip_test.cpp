@@ -138,6 +138,8 @@ TEST(CreateErrors, BadInputsAreRefusedAndLeaveNoArchive) {
     Rng r{1};
     write_file(dir / "ref.fa", fasta({{"c1", random_dna(r, 5000)}}));
     expect_refused(dir, {"ref.fa", "missing.fa"}, "cannot open missing.fa: No such file or directory");
+    std::filesystem::create_directory(dir / "folder.fa");
+    expect_refused(dir, {"ref.fa", "folder.fa"}, "cannot read folder.fa: is a directory");
     write_file(dir / "empty.fa", "");
     expect_refused(dir, {"ref.fa", "empty.fa"}, "empty.fa: empty file, or no FASTA records");
     write_file(dir / "text.fa", "hello world\n");

@@ -38,6 +38,13 @@ TEST(MemoryPlan, KmerEntriesGetWhatTheReferenceLeavesWithinBounds) {
     EXPECT_LT(tight.kmer_budget, roomy.kmer_budget);
     EXPECT_EQ(tight.kmer_budget, (12ull << 30) - R - SingletonMap::fixed_bytes(R, 32));
     EXPECT_EQ(tight.read_ahead, 1u);
+    // Bytes for small samples to be read further ahead: what the budget leaves, up to a cap.
+    EXPECT_EQ(roomy.ahead_bytes, kSmallSampleReadAhead);
+    EXPECT_EQ(tight.ahead_bytes, 0u);
+    const uint64_t virus = 10'000;
+    const auto small = plan_create_memory(3 * virus + 2 * 2 * virus + 5'000, virus, 1);
+    EXPECT_EQ(small.read_ahead, 2u);
+    EXPECT_EQ(small.ahead_bytes, 5'000u);
     // Below what the reference needs: the least the phase can run in (about 64 passes).
     const auto starved = plan_create_memory(1ull << 30, R, 32);
     EXPECT_EQ(starved.kmer_budget, SingletonMap::kBytesPerEntry * R / 64);
