@@ -17,9 +17,11 @@ namespace {
 
 constexpr uint64_t kNone = UINT64_MAX;
 // k-mers asked about per window: in an assembly a window fails (holds no singleton) mostly where
-// a point falls into a repeat, whatever its size, so windows start small; a failed search's
-// window grows sixteenfold a round (repeats of thousands of bases take two or three rounds).
-constexpr uint64_t kWindow = 6, kGrowth = 16;
+// a point falls into a repeat, whatever its size, so windows start small. A failed window grows
+// to 1,536 k-mers (a point that fell into a repeat is seldom within 96 bases of its end: on the
+// 260 MB benchmark's reference every such window failed too, which cost a round per repeat:
+// 20 -> 16 rounds), and sixteenfold a round after that.
+constexpr uint64_t kWindow = 6, kFirstGrowth = 256, kGrowth = 16;
 constexpr uint64_t kScanPiece = uint64_t(1) << 20;
 
 // The last position in [p + 1 - k, p] holding a code > 3 (not ACGT), or kNone: whether a full
@@ -76,7 +78,9 @@ public:
         const uint64_t from = from_;
         const uint64_t need = walk(n);
         // Stopped again in the same search: its window grows.
-        window_ = phase_ == phase && from_ == from && need != kNone ? window_ * kGrowth : kWindow;
+        const bool again = asked_ && phase_ == phase && from_ == from && need != kNone;
+        window_ = again ? window_ * (window_ == kWindow ? kFirstGrowth : kGrowth) : kWindow;
+        asked_ = true;
         return need;
     }
 
@@ -145,6 +149,7 @@ private:
     Phase phase_ = Phase::first;
     uint64_t from_ = 0, at_ = 0;
     uint64_t window_ = kWindow;  // the current search's
+    bool asked_ = false;         // advance() was called before
     std::vector<uint64_t> chosen_;
     std::unordered_map<uint64_t, bool> known_;
 };

@@ -8,10 +8,10 @@
 // unfinished walk names the k-mers in a window after the position where it stopped and after
 // each point it will reach if its next k-mers are singletons; the reference is scanned once for
 // their occurrences (the contig cutter's scan), and the walks go on. A window that holds no
-// singleton (a point in a repeat) grows 16-fold for the next round. When the scans would cost
-// more than `max_scans` plain scans (the full map costs about 15), as on a reference rich in
-// repeats, where every repeat a walk meets costs a few rounds, it gives up (std::nullopt) and
-// the caller builds the full map. The splitters are exactly those of the full map's walk.
+// singleton (a point in a repeat) grows for the next round (to 1,536 k-mers, then 16-fold).
+// When the scans would cost more than `max_scans` plain scans (the full map costs about 15), as
+// on a reference rich in repeats, where every repeat a walk meets costs a few rounds, it gives
+// up (std::nullopt) and the caller builds the full map. The splitters are exactly those of the full map's walk.
 #pragma once
 
 #include <cstdint>
