@@ -247,10 +247,10 @@ private:
 // first bad file in input order is the one reported. With ahead = 0, batches are read on
 // demand by the graph's own thread.
 //
-// Small samples are read further ahead: beyond `ahead` batches, up to kMaxSmallAhead more while
-// the batches held take less than `ahead_bytes` (2 bytes per base). A reader that found no room
-// sleeps until a quarter of that has been taken again, so that a collection of viral genomes
-// does not wake a reader (and switch threads) for every genome the graph takes.
+// Small samples are read further ahead: beyond `ahead` batches, up to kMaxSmallAhead more, one
+// at a time, while the batches held take less than `ahead_bytes` (2 bytes per base). A reader
+// that found no room sleeps until a quarter of that has been taken again, so that a collection
+// of viral genomes does not wake a reader (and switch threads) for every genome the graph takes.
 class PrefetchingSource {
 public:
     static constexpr size_t kMaxSmallAhead = 256;
@@ -262,7 +262,7 @@ public:
         : source_(source), ahead_(ahead), ahead_bytes_(ahead == 0 ? 0 : ahead_bytes),
           parallel_(source.files_in_parallel()), first_free_(first_in_memory), trace_(trace) {
         if (ahead_ == 0) return;
-        const size_t n = parallel_ ? std::max<size_t>(1, std::min(readers, ahead_ + (ahead_bytes_ ? kMaxSmallAhead : 0))) : 1;
+        const size_t n = parallel_ ? std::max<size_t>(1, std::min(readers, ahead_)) : 1;
         threads_.reserve(n);
         try {
             for (size_t i = 0; i < n; ++i) threads_.emplace_back([this] { run(); });
@@ -325,9 +325,12 @@ private:
     static uint64_t held_size(const Batch& b) { return 2 * b.bases; }
     // Batches read or being read, not yet taken.
     size_t held() const { return ready_.size() + reading_ - (first_free_ ? ready_.count(0) : 0); }
-    // Room for one more read; and, for a reader that found none, enough room to go on.
+    // Room for one more read; and, for a reader that found none, enough room to go on. Beyond
+    // `ahead`, one read at a time (a sample's size is known once it is read): the bytes held
+    // exceed ahead_bytes by one sample at most, whatever the number of readers.
     bool may_read() const {
-        return held() < ahead_ || (held() < ahead_ + kMaxSmallAhead && held_bytes_ < ahead_bytes_);
+        return held() < ahead_ ||
+               (reading_ == 0 && held() < ahead_ + kMaxSmallAhead && held_bytes_ < ahead_bytes_);
     }
     bool may_resume() const {
         return may_read() && (held() < ahead_ || (held() + kMaxSmallAhead / 4 <= ahead_ + kMaxSmallAhead &&

@@ -151,16 +151,19 @@ TEST(CreateReaders, SmallSamplesAreReadAheadWithinTheirBytes) {
         files.push_back({name, (dir / (name + ".fa")).string()});
     }
     struct Run {
+        size_t ahead, readers;
         uint64_t ahead_bytes;
         size_t most_held, most_waits;
     };
     // No bytes: one sample ahead, as the token count says. 10 kB: five samples of 2 kB (2
-    // bytes per base) are held. 16 MiB: the count cap; a reader waits about once per 64 taken.
-    for (const Run& run : {Run{0, 1, kSamples}, Run{10'000, 5, kSamples}, Run{16u << 20, 257, kSamples / 48}}) {
+    // bytes per base) are held, also by two reader threads (one read at a time beyond the two
+    // ahead). 16 MiB: the count cap; a reader waits about once per 64 taken.
+    for (const Run& run : {Run{1, 1, 0, 1, kSamples}, Run{1, 1, 10'000, 5, kSamples}, Run{2, 4, 10'000, 5, kSamples},
+                           Run{1, 1, 16u << 20, 257, kSamples / 48}}) {
         FileInputs inputs(files);
         CreateConfig cfg;
         BatchSource source(inputs, cfg, Operation::none());
-        PrefetchingSource prefetch(source, 1, 1, false, nullptr, run.ahead_bytes);
+        PrefetchingSource prefetch(source, run.ahead, run.readers, false, nullptr, run.ahead_bytes);
         std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the reader fill what it may
         int taken = 0;
         while (auto b = prefetch.next()) {
