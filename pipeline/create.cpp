@@ -82,6 +82,7 @@ void check_inputs(const InputSet& inputs) {
 struct Tokens {
     size_t graph = 1, read_ahead = 0;
     uint64_t room = 0, ahead_bytes = 0;
+    size_t backlog = 0;  // the writer's backlog for small samples (CreateMemoryPlan::backlog)
 };
 Tokens split_tokens(const CreateMemoryPlan& plan, size_t readers) {
     Tokens t;
@@ -90,6 +91,7 @@ Tokens split_tokens(const CreateMemoryPlan& plan, size_t readers) {
     t.read_ahead = in_memory > t.graph ? in_memory - t.graph : 0;
     t.room = plan.room;
     t.ahead_bytes = plan.ahead_bytes;
+    t.backlog = plan.backlog;
     return t;
 }
 
@@ -102,12 +104,15 @@ struct PartJob {
 // Batches stored whose parts are not yet written (compressed or waiting for the writer): enough
 // that one long zstd call (a pack of 50 samples) does not hold up the storing of the next ones
 // while other cores are free. Such a batch holds its descriptions and the parts it completed,
-// which the groups held before: the count, not the budget, bounds them.
-size_t writer_backlog(uint32_t threads) { return std::max<size_t>(64, 4 * static_cast<size_t>(threads)); }
+// which the groups held before: the count bounds them, and for small samples the budget's
+// allowance (`small`, CreateMemoryPlan::backlog) raises it.
+size_t writer_backlog(uint32_t threads, size_t small) {
+    return std::max({size_t(64), 4 * static_cast<size_t>(threads), small});
+}
 
 // Runs the graph over every batch; returns the end batch, whose parts are every group's last.
 BatchPtr run_graph(PrefetchingSource& prefetch, CompressionState& state, OrderedWriter& writer, Operation& op,
-                   size_t total_samples, size_t tokens, Trace* trace) {
+                   size_t total_samples, const Tokens& tokens, Trace* trace) {
     using namespace tbb::flow;
     graph g;
     auto order = [](const BatchPtr& b) { return b->sequence; };
@@ -130,7 +135,7 @@ BatchPtr run_graph(PrefetchingSource& prefetch, CompressionState& state, Ordered
     });
     // Tokens: batches from the reader to the end of their storing (their contigs and segments
     // are in memory), and batches stored but not written (their parts).
-    limiter_node<BatchPtr> limiter(g, tokens), backlog(g, writer_backlog(state.cfg.threads));
+    limiter_node<BatchPtr> limiter(g, tokens.graph), backlog(g, writer_backlog(state.cfg.threads, tokens.backlog));
     // (Sequencers in front of the serial nodes: the graph may deliver out of order under load.)
     sequencer_node<BatchPtr> to_cutter(g, order), to_router(g, order), to_storer(g, order), to_writer(g, order);
     function_node<BatchPtr, BatchPtr> cutter(g, serial, [&](BatchPtr b) {
@@ -234,7 +239,9 @@ void write_trace(Trace& trace, const CreateConfig& cfg, const char* command, con
                             {"graph_tokens", std::to_string(tokens.graph)},
                             {"read_ahead", std::to_string(tokens.read_ahead)},
                             {"room", std::to_string(tokens.room)},
-                            {"read_ahead_bytes", std::to_string(tokens.ahead_bytes)}});
+                            {"read_ahead_bytes", std::to_string(tokens.ahead_bytes)},
+                            {"backlog", std::to_string(writer_backlog(cfg.threads, tokens.backlog))},
+                            {"small_backlog", std::to_string(tokens.backlog)}});
 }
 
 }  // namespace
@@ -275,7 +282,7 @@ void create_archive(InputSet& inputs, OutputFile& out, const CreateConfig& cfg, 
                            ", " + std::to_string(selection.splitters.size()) + " splitters");
         CompressionState state(cfg, std::move(selection));
         OrderedWriter writer(out, cfg);
-        auto end = run_graph(prefetch, state, writer, op, cfg.concatenated ? 0 : inputs.count(), tokens.graph, t);
+        auto end = run_graph(prefetch, state, writer, op, cfg.concatenated ? 0 : inputs.count(), tokens, t);
         close_archive(state, writer, out, op, t, end);
     });
     write_trace(trace, cfg, "create", tokens);
@@ -312,7 +319,7 @@ void append_archive(const std::filesystem::path& input, InputSet& samples, Outpu
                 for (const SegmentDesc& d : c.segments) reference_bases += d.raw_length;
         tokens = split_tokens(plan_memory(cfg, reference_bases, op), reader_threads(cfg));
         PrefetchingSource prefetch(source, tokens.read_ahead, reader_threads(cfg), false, t, tokens.ahead_bytes);
-        auto end = run_graph(prefetch, state, writer, op, cfg.concatenated ? 0 : samples.count(), tokens.graph, t);
+        auto end = run_graph(prefetch, state, writer, op, cfg.concatenated ? 0 : samples.count(), tokens, t);
         close_archive(state, writer, out, op, t, end);
     });
     write_trace(trace, cfg, "append", tokens);

@@ -43,6 +43,10 @@ CreateMemoryPlan plan_create_memory(uint64_t budget, uint64_t reference_bases, u
     plan.read_ahead = static_cast<uint32_t>(std::clamp<uint64_t>(room, 1, wanted));
     const uint64_t taken = groups + plan.read_ahead * per_sample;
     plan.ahead_bytes = std::min(kSmallSampleReadAhead, budget > taken ? budget - taken : 0);
+    // The writer's backlog for small samples: from what the read-ahead leaves, up to as much again.
+    const uint64_t left = budget > taken + plan.ahead_bytes ? budget - taken - plan.ahead_bytes : 0;
+    plan.backlog = static_cast<uint32_t>(
+        std::min<uint64_t>(kMaxSmallBacklog, std::min(kSmallSampleBacklog, left) / std::max<uint64_t>(1, per_sample)));
     plan.needed = std::max(held + least, groups + per_sample);
     return plan;
 }

@@ -39,7 +39,15 @@ struct CreateMemoryPlan {
     // one at a time does not wake a reader thread per sample. What the budget leaves, at most
     // kSmallSampleReadAhead.
     uint64_t ahead_bytes = 0;
+    // Batches that may be stored but not yet written, from an allowance of their own of at most
+    // kSmallSampleBacklog: as many samples as it holds at ≈ 2R each, at most kMaxSmallBacklog
+    // (the writer's backlog is at least this; with samples of a few kb, 64 batches are about one
+    // pack per group, and on many cores storing waited for every 50th batch's packs).
+    uint32_t backlog = 0;
 };
+
+inline constexpr uint32_t kMaxSmallBacklog = 1024;
+inline constexpr uint64_t kSmallSampleBacklog = 16 * kMiB;
 
 inline constexpr uint64_t kSmallSampleReadAhead = 16 * kMiB;
 

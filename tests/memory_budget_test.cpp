@@ -45,6 +45,13 @@ TEST(MemoryPlan, KmerEntriesGetWhatTheReferenceLeavesWithinBounds) {
     const auto small = plan_create_memory(3 * virus + 2 * 2 * virus + 5'000, virus, 1);
     EXPECT_EQ(small.read_ahead, 2u);
     EXPECT_EQ(small.ahead_bytes, 5'000u);
+    // The writer's backlog for small samples: as many as a second allowance holds at 2R each, at
+    // most kMaxSmallBacklog; none for large samples (the writer's backlog is then 64 or 4P).
+    EXPECT_EQ(small.backlog, 0u);
+    EXPECT_EQ(plan_create_memory(3 * virus + 2 * 2 * virus + kSmallSampleReadAhead + 100'000, virus, 1).backlog, 5u);
+    EXPECT_EQ(plan_create_memory(64ull << 30, virus, 1).backlog, kSmallSampleBacklog / (2 * virus));
+    EXPECT_EQ(plan_create_memory(64ull << 30, 1'000, 1).backlog, kMaxSmallBacklog);
+    EXPECT_EQ(roomy.backlog, 0u);
     // Below what the reference needs: the least the phase can run in (about 64 passes).
     const auto starved = plan_create_memory(1ull << 30, R, 32);
     EXPECT_EQ(starved.kmer_budget, SingletonMap::kBytesPerEntry * R / 64);
